@@ -1,0 +1,210 @@
+package identity
+
+import (
+	"net/mail"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kith-chat/kith/internal/kith"
+	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/net/publicsuffix"
+	"golang.org/x/text/language"
+)
+
+// Size limits of identifiers and traits (F6).
+const (
+	MaxUserRefLen     = 750 // Helpshift's userId limit, the largest of the four products
+	MaxRefLen         = 255 // account_ref, workspace_ref
+	MaxEmailLen       = 254 // RFC 5321 path limit
+	MaxDisplayNameLen = 255
+	MaxURLLen         = 2048
+	MaxListLen        = 20 // phone numbers, domains
+)
+
+// Email validates an email address and returns it lower-cased: emails
+// compare case-insensitively (R5). field is the JSON path named in errors.
+func Email(field, s string) (string, error) {
+	if s == "" {
+		return "", kith.Errorf(kith.CodeInvalidEmail, field, "email is empty")
+	}
+	if len(s) > MaxEmailLen {
+		return "", kith.Errorf(kith.CodeTooLong, field, "email is longer than %d characters", MaxEmailLen)
+	}
+	if strings.TrimSpace(s) != s {
+		return "", kith.Errorf(kith.CodeInvalidEmail, field, "email has leading or trailing spaces")
+	}
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s || addr.Name != "" {
+		return "", kith.Errorf(kith.CodeInvalidEmail, field, "%q is not an email address like name@example.com", s)
+	}
+	at := strings.LastIndexByte(s, '@')
+	if !validHostname(strings.ToLower(s[at+1:])) || !strings.Contains(s[at+1:], ".") {
+		return "", kith.Errorf(kith.CodeInvalidEmail, field, "%q does not end in a valid domain", s)
+	}
+	return strings.ToLower(s), nil
+}
+
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+
+// PhoneNumber validates a phone number in E.164 form (+911122334455) and
+// checks with the phone-number library that it is a number some country
+// could assign (F2).
+func PhoneNumber(field, s string) (string, error) {
+	if !e164.MatchString(s) {
+		return "", kith.Errorf(kith.CodeInvalidPhoneNumber, field,
+			"%q is not in E.164 form: a plus sign, the country code and the number, no spaces (+911122334455)", s)
+	}
+	n, err := phonenumbers.Parse(s, "")
+	if err != nil || !phonenumbers.IsValidNumber(n) {
+		return "", kith.Errorf(kith.CodeInvalidPhoneNumber, field, "%q is not a valid phone number", s)
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), nil
+}
+
+// Domain validates a bare registrable domain name (devrev.ai), lower-cased.
+// URLs, ports, paths and subdomains such as www.devrev.ai are refused (F2),
+// so that one company has one spelling of its domain.
+func Domain(field, s string) (string, error) {
+	d := strings.ToLower(s)
+	if strings.Contains(d, "://") || strings.ContainsAny(d, "/:?#@ ") {
+		return "", kith.Errorf(kith.CodeInvalidDomain, field,
+			"%q is not a bare domain name: leave out the scheme, port and path (example.com)", s)
+	}
+	if !validHostname(d) {
+		return "", kith.Errorf(kith.CodeInvalidDomain, field, "%q is not a valid domain name", s)
+	}
+	tld := d[strings.LastIndexByte(d, '.')+1:]
+	if _, icann := publicsuffix.PublicSuffix(tld); !icann {
+		return "", kith.Errorf(kith.CodeInvalidDomain, field, "%q does not end in a known top-level domain", s)
+	}
+	registrable, err := publicsuffix.EffectiveTLDPlusOne(d)
+	if err != nil {
+		return "", kith.Errorf(kith.CodeInvalidDomain, field, "%q is a public suffix, not a company's domain", s)
+	}
+	if registrable != d {
+		return "", kith.Errorf(kith.CodeInvalidDomain, field,
+			"%q is a subdomain: send the registrable domain %q", s, registrable)
+	}
+	return d, nil
+}
+
+// validHostname checks the shape of a lower-case DNS name: dot-separated
+// labels of letters, digits and inner hyphens, 63 bytes at most each.
+func validHostname(h string) bool {
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(h, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, c := range []byte(label) {
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// placeholders are values that reach us when the company's code sends a
+// variable that was never set, or a stand-in for "nobody" (F4). Any of them
+// used as a reference would merge every logged-out visitor into one user.
+var placeholders = map[string]bool{
+	"": true, "null": true, "undefined": true, "nil": true, "none": true, "nan": true,
+	"anonymous": true, "anon": true, "guest": true, "unknown": true, "user": true,
+	"0": true, "-1": true, "false": true, "true": true, "n/a": true, "na": true, "-": true,
+	"{}": true, "[]": true, "[object object]": true, "<user_ref>": true, "<nil>": true,
+}
+
+// UserRef validates a user reference (R1, F4): not a placeholder, no
+// leading or trailing spaces, no control characters, 750 bytes at most.
+// References compare exactly, so the value is returned unchanged.
+func UserRef(field, s string) (string, error) { return ref(field, s, MaxUserRefLen, kith.CodeInvalidUserRef) }
+
+// Ref validates an account or workspace reference like UserRef, with a
+// shorter limit.
+func Ref(field, s string) (string, error) { return ref(field, s, MaxRefLen, kith.CodeInvalidField) }
+
+func ref(field, s string, maxLen int, code kith.Code) (string, error) {
+	if placeholders[strings.ToLower(strings.TrimSpace(s))] {
+		if s == "" {
+			return "", kith.Errorf(kith.CodeMissingField, field, "%s is empty", field)
+		}
+		return "", kith.Errorf(code, field, "%q is a placeholder, not a reference: send the id from your own system", s)
+	}
+	if len(s) > maxLen {
+		return "", kith.Errorf(kith.CodeTooLong, field, "longer than %d bytes", maxLen)
+	}
+	if strings.TrimSpace(s) != s {
+		return "", kith.Errorf(code, field, "has leading or trailing spaces")
+	}
+	if err := printable(field, s); err != nil {
+		return "", err
+	}
+	return s, nil
+}
+
+// Text validates a free-text trait such as a display name: valid UTF-8, no
+// control characters, at most maxLen characters.
+func Text(field, s string, maxLen int) (string, error) {
+	if utf8.RuneCountInString(s) > maxLen {
+		return "", kith.Errorf(kith.CodeTooLong, field, "longer than %d characters", maxLen)
+	}
+	return s, printable(field, s)
+}
+
+func printable(field, s string) error {
+	if !utf8.ValidString(s) {
+		return kith.Errorf(kith.CodeInvalidField, field, "is not valid UTF-8")
+	}
+	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return kith.Errorf(kith.CodeInvalidField, field, "contains control characters")
+	}
+	return nil
+}
+
+// Language validates a BCP 47 language tag (en, pt-BR) and returns its
+// canonical spelling.
+func Language(field, s string) (string, error) {
+	tag, err := language.Parse(s)
+	if err != nil || len(s) > 35 {
+		return "", kith.Errorf(kith.CodeInvalidField, field, "%q is not a language tag like en or pt-BR", s)
+	}
+	return tag.String(), nil
+}
+
+// URL validates an http or https URL such as an avatar.
+func URL(field, s string) (string, error) {
+	if len(s) > MaxURLLen {
+		return "", kith.Errorf(kith.CodeTooLong, field, "longer than %d bytes", MaxURLLen)
+	}
+	if !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") {
+		return "", kith.Errorf(kith.CodeInvalidField, field, "must be an http or https URL")
+	}
+	return s, printable(field, s)
+}
+
+// List validates each element of a list with fn and drops duplicates,
+// keeping the order in which they were sent.
+func List(field string, in []string, fn func(field, s string) (string, error)) ([]string, error) {
+	if len(in) > MaxListLen {
+		return nil, kith.Errorf(kith.CodeTooLong, field, "more than %d entries", MaxListLen)
+	}
+	out := make([]string, 0, len(in))
+	seen := make(map[string]bool, len(in))
+	for i, s := range in {
+		v, err := fn(field+"["+strconv.Itoa(i)+"]", s)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}

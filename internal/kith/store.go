@@ -1,0 +1,130 @@
+package kith
+
+import (
+	"context"
+	"time"
+)
+
+// Reader looks records up. Every lookup of a record that belongs to an
+// organization takes the organization's id and answers ErrNotFound for a
+// record of another organization, exactly as for one that does not exist
+// (V5). Lookups that find nothing return an error wrapping ErrNotFound, never
+// a nil record with a nil error.
+type Reader interface {
+	OrgByID(ctx context.Context, id string) (*Org, error)
+	OrgByName(ctx context.Context, name string) (*Org, error)
+
+	// App returns an app by its public id, whatever its organization: the
+	// app id is how a request says which organization it is for.
+	App(ctx context.Context, id string) (*App, error)
+	Apps(ctx context.Context, orgID string) ([]*App, error)
+
+	// AccessToken returns a token by its id, whatever its state; callers
+	// check the hash, expiry and revocation.
+	AccessToken(ctx context.Context, id string) (*AccessToken, error)
+	AccessTokens(ctx context.Context, appID string) ([]*AccessToken, error)
+
+	// CustomFields lists the organization's field definitions for object,
+	// or for every object when object is empty.
+	CustomFields(ctx context.Context, orgID string, object Object) ([]*CustomField, error)
+
+	User(ctx context.Context, orgID, id string) (*User, error)
+	UserByRef(ctx context.Context, orgID string, trust Trust, ref string) (*User, error)
+	// UsersByEmail lists the users of a namespace holding a (lower-cased)
+	// email; there can be several when the app allows shared emails (R6).
+	UsersByEmail(ctx context.Context, orgID string, trust Trust, email string) ([]*User, error)
+	Users(ctx context.Context, orgID string, f UserFilter) ([]*User, error)
+
+	Account(ctx context.Context, orgID, id string) (*Account, error)
+	AccountByRef(ctx context.Context, orgID, ref string) (*Account, error)
+	Accounts(ctx context.Context, orgID string, f AccountFilter) ([]*Account, error)
+
+	Workspace(ctx context.Context, orgID, id string) (*Workspace, error)
+	WorkspaceByRef(ctx context.Context, orgID, ref string) (*Workspace, error)
+	Workspaces(ctx context.Context, orgID string, f WorkspaceFilter) ([]*Workspace, error)
+
+	// Events lists a user's identity events, oldest first.
+	Events(ctx context.Context, orgID, userID string, p Page) ([]*IdentityEvent, error)
+}
+
+// Writer changes records. Create methods assign the record's id when it is
+// empty; the caller sets the timestamps, so that time can be injected. A
+// create that would break a uniqueness rule returns an error wrapping
+// ErrConflict.
+type Writer interface {
+	CreateOrg(ctx context.Context, o *Org) error
+	CreateApp(ctx context.Context, a *App) error
+	UpdateAppSettings(ctx context.Context, appID string, s AppSettings) error
+
+	CreateAccessToken(ctx context.Context, t *AccessToken) error
+	// RevokeAccessToken marks a token revoked; revoking twice keeps the
+	// first time.
+	RevokeAccessToken(ctx context.Context, id string, at time.Time) error
+	TouchAccessToken(ctx context.Context, id string, at time.Time) error
+
+	CreateCustomField(ctx context.Context, f *CustomField) error
+
+	CreateUser(ctx context.Context, u *User) error
+	UpdateUser(ctx context.Context, u *User) error
+	CreateAccount(ctx context.Context, a *Account) error
+	UpdateAccount(ctx context.Context, a *Account) error
+	CreateWorkspace(ctx context.Context, w *Workspace) error
+	UpdateWorkspace(ctx context.Context, w *Workspace) error
+	// AddWorkspaceMember puts a user in a workspace and reports whether
+	// they were not in it already.
+	AddWorkspaceMember(ctx context.Context, orgID, workspaceID, userID string, at time.Time) (bool, error)
+
+	AddEvents(ctx context.Context, events ...*IdentityEvent) error
+}
+
+// Tx is one transaction: reads see its own writes, and either every write
+// lands or none does (R7).
+type Tx interface {
+	Reader
+	Writer
+}
+
+// Store is Kith's storage. Both implementations (SQLite and PostgreSQL)
+// pass the same contract tests (D3).
+type Store interface {
+	Reader
+
+	// Tx runs fn in a serializable transaction and commits it if fn
+	// returns nil. When the transaction loses a race with another one, Tx
+	// rolls it back and runs fn again, so fn must have no effect outside
+	// the transaction. This is what makes create-or-find race-free (R1).
+	Tx(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
+
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Page selects a slice of a list ordered by id: the records after After,
+// at most Limit of them.
+type Page struct {
+	After string
+	Limit int
+}
+
+// UserFilter narrows a list of users. Empty fields match everything.
+type UserFilter struct {
+	Ref   string
+	Email string // compared case-insensitively
+	Trust Trust
+	Page
+}
+
+// AccountFilter narrows a list of accounts.
+type AccountFilter struct {
+	Ref string
+	Page
+}
+
+// WorkspaceFilter narrows a list of workspaces.
+type WorkspaceFilter struct {
+	Ref       string
+	AccountID string
+	UserID    string // workspaces the user is a member of
+	Page
+}

@@ -1,0 +1,159 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/kith-chat/kith/internal/kith"
+)
+
+// Options tunes a Store. The zero value is a good default.
+type Options struct {
+	// Conns is the size of the read pool on SQLite and of the one pool on
+	// PostgreSQL. Zero means 8 on SQLite and 16 on PostgreSQL.
+	Conns int
+	// MaxAttempts bounds how often a transaction that lost a race is run.
+	// Zero means 40: under a burst of requests for the same new user each
+	// round lets at least one through, and the rest then find it.
+	MaxAttempts int
+}
+
+// Store is a kith.Store on SQLite or PostgreSQL.
+type Store struct {
+	reads
+	dialect     dialect
+	read, write *sql.DB
+	maxAttempts int
+}
+
+var _ kith.Store = (*Store)(nil)
+
+// Open opens the database named by dsn, a postgres:// URL or a SQLite file
+// path, and brings its schema up to date.
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	s := &Store{maxAttempts: opts.MaxAttempts}
+	if s.maxAttempts <= 0 {
+		s.maxAttempts = 40
+	}
+	var err error
+	if IsPostgres(dsn) {
+		conns := opts.Conns
+		if conns <= 0 {
+			conns = 16
+		}
+		s.dialect = postgresDialect
+		s.write, err = openPostgres(dsn, conns)
+		s.read = s.write
+	} else {
+		conns := opts.Conns
+		if conns <= 0 {
+			conns = 8
+		}
+		s.dialect = sqliteDialect
+		s.read, s.write, err = openSQLite(dsn, conns)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", s.dialect.name, err)
+	}
+	s.reads = reads{q: s.read}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect.name }
+
+// Ping checks that the database answers, for the readiness probe.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.write.PingContext(ctx); err != nil {
+		return &kith.Error{Code: kith.CodeUnavailable, Message: "database unavailable", Err: err}
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	err := s.write.Close()
+	if s.read != s.write {
+		err = errors.Join(err, s.read.Close())
+	}
+	return err
+}
+
+// Tx runs fn in a serializable transaction, running it again when it lost
+// a race with another transaction. See kith.Store.
+func (s *Store) Tx(ctx context.Context, fn func(context.Context, kith.Tx) error) error {
+	backoff := time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := s.tx(ctx, fn)
+		if err == nil || !retryable(err) || attempt >= s.maxAttempts {
+			return classify(err)
+		}
+		// Jitter spreads the losers of a race so they do not collide again.
+		t := time.NewTimer(backoff/2 + rand.N(backoff))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return classify(ctx.Err())
+		case <-t.C:
+		}
+		backoff = min(backoff*2, 64*time.Millisecond)
+	}
+}
+
+func (s *Store) tx(ctx context.Context, fn func(context.Context, kith.Tx) error) (err error) {
+	sqlTx, err := s.write.BeginTx(ctx, s.dialect.txOptions)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = sqlTx.Rollback()
+		}
+	}()
+	if err := fn(ctx, &txn{reads: reads{q: sqlTx}}); err != nil {
+		return err
+	}
+	return sqlTx.Commit()
+}
+
+// classify turns driver errors that escaped a query into kith errors, so
+// that the HTTP layer answers 409 or 503 instead of 500.
+func classify(err error) error {
+	var ke *kith.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ke):
+		return err
+	case uniqueViolation(err):
+		return &kith.Error{Code: kith.CodeConflict, Message: "conflicting write, try again", Err: err}
+	case retryable(err):
+		return &kith.Error{Code: kith.CodeUnavailable, Message: "too much contention, try again", Err: err}
+	case unavailable(err):
+		return &kith.Error{Code: kith.CodeUnavailable, Message: "database unavailable", Err: err}
+	}
+	return err
+}
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// reads implements kith.Reader on a pool or a transaction.
+type reads struct{ q querier }
+
+// txn implements kith.Tx: the reads and the writes of one transaction.
+type txn struct{ reads }
+
+var _ kith.Tx = (*txn)(nil)

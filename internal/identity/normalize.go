@@ -123,7 +123,9 @@ var placeholders = map[string]bool{
 // UserRef validates a user reference (R1, F4): not a placeholder, no
 // leading or trailing spaces, no control characters, 750 bytes at most.
 // References compare exactly, so the value is returned unchanged.
-func UserRef(field, s string) (string, error) { return ref(field, s, MaxUserRefLen, kith.CodeInvalidUserRef) }
+func UserRef(field, s string) (string, error) {
+	return ref(field, s, MaxUserRefLen, kith.CodeInvalidUserRef)
+}
 
 // Ref validates an account or workspace reference like UserRef, with a
 // shorter limit.

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/kith-chat/kith/internal/httpapi"
+	"github.com/kith-chat/kith/internal/store"
+)
+
+// Server timeouts: a slow or stalled client cannot hold a connection.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+	shutdownTimeout   = 20 * time.Second
+)
+
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	fs, dbFlag := newFlags("serve")
+	addr := fs.String("addr", envOr("KITH_ADDR", "127.0.0.1:8080"), "listen address (env KITH_ADDR)")
+	logFormat := fs.String("log-format", envOr("KITH_LOG_FORMAT", "text"), "text or json (env KITH_LOG_FORMAT)")
+	logLevel := fs.String("log-level", envOr("KITH_LOG_LEVEL", "info"), "debug, info, warn or error (env KITH_LOG_LEVEL)")
+	maxBody := fs.Int64("max-body", httpapi.DefaultLimits.MaxBodyBytes, "largest request body, in bytes")
+	tokenRate := fs.Float64("token-rate", httpapi.DefaultLimits.TokenRate, "session-token requests per second per access token (0: no limit)")
+	tokenBurst := fs.Int("token-burst", httpapi.DefaultLimits.TokenBurst, "burst of session-token requests per access token")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := newLogger(stderr, *logFormat, *logLevel)
+	if err != nil {
+		return err
+	}
+	dsn, err := dbAddress(*dbFlag)
+	if err != nil {
+		return err
+	}
+
+	st, err := store.Open(ctx, dsn, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log.Info("database ready", "store", st.Dialect())
+
+	srv := &http.Server{
+		Handler: httpapi.New(httpapi.Config{Store: st, Logger: log, Limits: httpapi.Limits{
+			MaxBodyBytes: *maxBody, TokenRate: *tokenRate, TokenBurst: *tokenBurst}}),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String())
+
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("%w: --log-level %q: want debug, info, warn or error", errUsage, level)
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("%w: --log-format %q: want text or json", errUsage, format)
+}
+
+func migrate(ctx context.Context, args []string, stdout io.Writer) error {
+	fs, dbFlag := newFlags("migrate")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	dsn, err := dbAddress(*dbFlag)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, dsn, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintln(stdout, "migrations applied to the "+st.Dialect()+" database")
+	return nil
+}

@@ -1,0 +1,125 @@
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/kith-chat/kith/api"
+	"github.com/kith-chat/kith/internal/apps"
+	"github.com/kith-chat/kith/internal/identity"
+	"github.com/kith-chat/kith/internal/kith"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Limits bound what one client can ask of the server.
+type Limits struct {
+	// MaxBodyBytes caps request bodies (F6); larger ones get 413.
+	MaxBodyBytes int64
+	// TokenRate and TokenBurst limit, per access token, the requests to the
+	// session-token endpoints; zero TokenRate turns the limit off.
+	TokenRate  float64
+	TokenBurst int
+}
+
+// DefaultLimits are the limits of a server that was given none.
+var DefaultLimits = Limits{MaxBodyBytes: 64 << 10, TokenRate: 50, TokenBurst: 100}
+
+// Server holds what the handlers need. Build one with New.
+type Server struct {
+	store    kith.Store
+	apps     *apps.Service
+	resolver *identity.Resolver
+	log      *slog.Logger
+	limits   Limits
+	now      func() time.Time
+	metrics  *metrics
+	limiter  *limiter
+	handler  http.Handler
+}
+
+// Config configures New.
+type Config struct {
+	Store  kith.Store
+	Logger *slog.Logger
+	Limits Limits
+	// Registry receives the server's metrics; a new one when nil.
+	Registry *prometheus.Registry
+	// Now returns the current time; time.Now when nil.
+	Now func() time.Time
+}
+
+// New returns a server for the store in cfg.
+func New(cfg Config) *Server {
+	s := &Server{store: cfg.Store, log: cfg.Logger, limits: cfg.Limits, now: cfg.Now}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.limits.MaxBodyBytes <= 0 {
+		s.limits.MaxBodyBytes = DefaultLimits.MaxBodyBytes
+	}
+	reg := cfg.Registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	s.apps = &apps.Service{Store: s.store, Now: s.now}
+	s.resolver = &identity.Resolver{Now: s.now}
+	s.metrics = newMetrics(reg)
+	s.limiter = newLimiter(s.limits.TokenRate, s.limits.TokenBurst, s.now)
+	s.handler = s.routes(reg)
+	return s
+}
+
+// ServeHTTP serves every route of Kith.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Server) routes(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	handle := func(pattern string, h handlerFunc) {
+		mux.Handle(pattern, s.adapt(h))
+	}
+
+	// Operations.
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", metricsHandler(reg))
+	mux.HandleFunc("GET /api/openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml")
+		_, _ = w.Write(api.OpenAPI)
+	})
+
+	// Session tokens, called by the company's backend (M1, M2).
+	handle("POST /internal/auth-tokens.create", s.createSessionToken)
+	handle("POST /auth-tokens.create", s.createSessionToken)
+	handle("POST /widget/authenticate-user", s.authenticateUser)
+
+	// Server API (scope api).
+	handle("GET /api/v1/users", s.api(s.listUsers))
+	handle("GET /api/v1/users/{id}", s.api(s.getUser))
+	handle("GET /api/v1/users/{id}/events", s.api(s.listUserEvents))
+	handle("GET /api/v1/accounts", s.api(s.listAccounts))
+	handle("GET /api/v1/accounts/{id}", s.api(s.getAccount))
+	handle("GET /api/v1/workspaces", s.api(s.listWorkspaces))
+	handle("GET /api/v1/workspaces/{id}", s.api(s.getWorkspace))
+	handle("GET /api/v1/custom-fields", s.api(s.listCustomFields))
+	handle("POST /api/v1/custom-fields", s.api(s.createCustomField))
+
+	// Anything else is a JSON 404, not the mux's text one.
+	handle("/", func(w http.ResponseWriter, r *http.Request) error {
+		return kith.Errorf(kith.CodeNotFound, "", "no such endpoint: %s %s", r.Method, r.URL.Path)
+	})
+
+	return s.middleware(mux)
+}
+
+// adapt turns a handlerFunc into an http.Handler that answers its error.
+func (s *Server) adapt(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}

@@ -1,0 +1,109 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/kith-chat/kith/internal/identity"
+	"github.com/kith-chat/kith/internal/keys"
+	"github.com/kith-chat/kith/internal/kith"
+)
+
+// createSessionToken is M1, DevRev's auth-tokens.create: the company's
+// backend vouches for a user and gets a session token for the widget.
+func (s *Server) createSessionToken(w http.ResponseWriter, r *http.Request) error {
+	app, err := s.tokenCaller(r)
+	if err != nil {
+		return err
+	}
+	var req m1Request
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	claim, days, err := req.claim()
+	if err != nil {
+		return err
+	}
+	ttl := app.Settings.SessionTokenMaxLifetime
+	if days > 0 {
+		ttl = min(ttl, time.Duration(days*float64(24*time.Hour)))
+	}
+	token, _, err := s.issue(r.Context(), app, claim, ttl)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{
+		"access_token": token,
+		"token_type":   "bearer",
+		"expires_in":   int(ttl.Seconds()),
+	})
+	return nil
+}
+
+// authenticateUser is M2, Open CX's authenticate-user: the email is the
+// verified identity.
+func (s *Server) authenticateUser(w http.ResponseWriter, r *http.Request) error {
+	app, err := s.tokenCaller(r)
+	if err != nil {
+		return err
+	}
+	var req m2Request
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	claim, err := req.claim()
+	if err != nil {
+		return err
+	}
+	token, res, err := s.issue(r.Context(), app, claim, app.Settings.SessionTokenMaxLifetime)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"token":   token,
+		"contact": map[string]string{"id": res.User.ID},
+	})
+	return nil
+}
+
+// tokenCaller authenticates a session-token request and applies the
+// per-token rate limit.
+func (s *Server) tokenCaller(r *http.Request) (*kith.App, error) {
+	app, tok, err := s.authenticate(r, kith.ScopeSessions)
+	if err != nil {
+		return nil, err
+	}
+	if ok, wait := s.limiter.allow(tok.ID); !ok {
+		return nil, &rateLimited{retryAfter: wait}
+	}
+	return app, nil
+}
+
+// issue resolves a verified claim and signs a session token for the user.
+func (s *Server) issue(ctx context.Context, app *kith.App, claim *identity.Claim, ttl time.Duration) (string, *identity.Resolution, error) {
+	var res *identity.Resolution
+	err := s.store.Tx(ctx, func(ctx context.Context, tx kith.Tx) error {
+		var err error
+		res, err = s.resolver.Resolve(ctx, tx, app, claim)
+		return err
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	if res.Created {
+		s.metrics.usersCreated.WithLabelValues(string(claim.Trust)).Inc()
+	}
+	now := s.now()
+	sc := keys.SessionClaims{AppID: app.ID, UserID: res.User.ID, Trust: string(kith.TrustVerified),
+		Method: string(claim.Method), IssuedAt: now, ExpiresAt: now.Add(ttl)}
+	if res.Workspace != nil {
+		sc.WorkspaceID = res.Workspace.ID
+	}
+	token, err := keys.MintSessionToken(app.SessionSecret, sc)
+	if err != nil {
+		return "", nil, err
+	}
+	s.metrics.sessionTokens.WithLabelValues(string(claim.Method)).Inc()
+	return token, res, nil
+}

@@ -100,12 +100,11 @@ func fieldValue(r RawField, def *kith.CustomField) (any, error) {
 		}
 	case kith.FieldEnum:
 		if !slices.Contains(def.Values, s) {
-			return nil, kith.Errorf(kith.CodeInvalidCustomField, r.Path, "custom field %s takes one of %q, not %q",
-				def.Name, def.Values, s)
+			return nil, kith.Errorf(kith.CodeInvalidCustomField, r.Path, "custom field %s takes one of %q", def.Name, def.Values)
 		}
 	default:
 		if utf8.RuneCountInString(s) > MaxCustomTextLen {
-			return nil, kith.Errorf(kith.CodeTooLong, r.Path, "longer than %d characters", MaxCustomTextLen)
+			return nil, kith.Errorf(kith.CodeTooLong, r.Path, "%s is longer than %d characters", r.Path, MaxCustomTextLen)
 		}
 		if err := printable(r.Path, s); err != nil {
 			return nil, err

@@ -28,21 +28,21 @@ const (
 // compare case-insensitively (R5). field is the JSON path named in errors.
 func Email(field, s string) (string, error) {
 	if s == "" {
-		return "", kith.Errorf(kith.CodeInvalidEmail, field, "email is empty")
+		return "", kith.Errorf(kith.CodeInvalidEmail, field, "%s is empty", field)
 	}
 	if len(s) > MaxEmailLen {
-		return "", kith.Errorf(kith.CodeTooLong, field, "email is longer than %d characters", MaxEmailLen)
+		return "", kith.Errorf(kith.CodeTooLong, field, "%s is longer than %d characters", field, MaxEmailLen)
 	}
 	if strings.TrimSpace(s) != s {
-		return "", kith.Errorf(kith.CodeInvalidEmail, field, "email has leading or trailing spaces")
+		return "", kith.Errorf(kith.CodeInvalidEmail, field, "%s has leading or trailing spaces", field)
 	}
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Address != s || addr.Name != "" {
-		return "", kith.Errorf(kith.CodeInvalidEmail, field, "%q is not an email address like name@example.com", s)
+		return "", kith.Errorf(kith.CodeInvalidEmail, field, "%s is not an email address like name@example.com", field)
 	}
 	at := strings.LastIndexByte(s, '@')
 	if !validHostname(strings.ToLower(s[at+1:])) || !strings.Contains(s[at+1:], ".") {
-		return "", kith.Errorf(kith.CodeInvalidEmail, field, "%q does not end in a valid domain", s)
+		return "", kith.Errorf(kith.CodeInvalidEmail, field, "%s does not end in a valid domain", field)
 	}
 	return strings.ToLower(s), nil
 }
@@ -55,11 +55,11 @@ var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 func PhoneNumber(field, s string) (string, error) {
 	if !e164.MatchString(s) {
 		return "", kith.Errorf(kith.CodeInvalidPhoneNumber, field,
-			"%q is not in E.164 form: a plus sign, the country code and the number, no spaces (+911122334455)", s)
+			"%s is not in E.164 form: a plus sign, the country code and the number, no spaces (+911122334455)", field)
 	}
 	n, err := phonenumbers.Parse(s, "")
 	if err != nil || !phonenumbers.IsValidNumber(n) {
-		return "", kith.Errorf(kith.CodeInvalidPhoneNumber, field, "%q is not a valid phone number", s)
+		return "", kith.Errorf(kith.CodeInvalidPhoneNumber, field, "%s is not a valid phone number for any country", field)
 	}
 	return phonenumbers.Format(n, phonenumbers.E164), nil
 }
@@ -71,22 +71,22 @@ func Domain(field, s string) (string, error) {
 	d := strings.ToLower(s)
 	if strings.Contains(d, "://") || strings.ContainsAny(d, "/:?#@ ") {
 		return "", kith.Errorf(kith.CodeInvalidDomain, field,
-			"%q is not a bare domain name: leave out the scheme, port and path (example.com)", s)
+			"%s is not a bare domain name: leave out the scheme, port and path (example.com)", field)
 	}
 	if !validHostname(d) {
-		return "", kith.Errorf(kith.CodeInvalidDomain, field, "%q is not a valid domain name", s)
+		return "", kith.Errorf(kith.CodeInvalidDomain, field, "%s is not a valid domain name", field)
 	}
 	tld := d[strings.LastIndexByte(d, '.')+1:]
 	if _, icann := publicsuffix.PublicSuffix(tld); !icann {
-		return "", kith.Errorf(kith.CodeInvalidDomain, field, "%q does not end in a known top-level domain", s)
+		return "", kith.Errorf(kith.CodeInvalidDomain, field, "%s does not end in a known top-level domain", field)
 	}
 	registrable, err := publicsuffix.EffectiveTLDPlusOne(d)
 	if err != nil {
-		return "", kith.Errorf(kith.CodeInvalidDomain, field, "%q is a public suffix, not a company's domain", s)
+		return "", kith.Errorf(kith.CodeInvalidDomain, field, "%s is a public suffix such as co.uk, not a company's domain", field)
 	}
 	if registrable != d {
 		return "", kith.Errorf(kith.CodeInvalidDomain, field,
-			"%q is a subdomain: send the registrable domain %q", s, registrable)
+			"%s is a subdomain: send the registrable domain (example.com, not www.example.com)", field)
 	}
 	return d, nil
 }
@@ -136,13 +136,13 @@ func ref(field, s string, maxLen int, code kith.Code) (string, error) {
 		if s == "" {
 			return "", kith.Errorf(kith.CodeMissingField, field, "%s is empty", field)
 		}
-		return "", kith.Errorf(code, field, "%q is a placeholder, not a reference: send the id from your own system", s)
+		return "", kith.Errorf(code, field, "%s is a placeholder such as null or undefined, not a reference: send the id from your own system", field)
 	}
 	if len(s) > maxLen {
-		return "", kith.Errorf(kith.CodeTooLong, field, "longer than %d bytes", maxLen)
+		return "", kith.Errorf(kith.CodeTooLong, field, "%s is longer than %d bytes", field, maxLen)
 	}
 	if strings.TrimSpace(s) != s {
-		return "", kith.Errorf(code, field, "has leading or trailing spaces")
+		return "", kith.Errorf(code, field, "%s has leading or trailing spaces", field)
 	}
 	if err := printable(field, s); err != nil {
 		return "", err
@@ -154,17 +154,17 @@ func ref(field, s string, maxLen int, code kith.Code) (string, error) {
 // control characters, at most maxLen characters.
 func Text(field, s string, maxLen int) (string, error) {
 	if utf8.RuneCountInString(s) > maxLen {
-		return "", kith.Errorf(kith.CodeTooLong, field, "longer than %d characters", maxLen)
+		return "", kith.Errorf(kith.CodeTooLong, field, "%s is longer than %d characters", field, maxLen)
 	}
 	return s, printable(field, s)
 }
 
 func printable(field, s string) error {
 	if !utf8.ValidString(s) {
-		return kith.Errorf(kith.CodeInvalidField, field, "is not valid UTF-8")
+		return kith.Errorf(kith.CodeInvalidField, field, "%s is not valid UTF-8", field)
 	}
 	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
-		return kith.Errorf(kith.CodeInvalidField, field, "contains control characters")
+		return kith.Errorf(kith.CodeInvalidField, field, "%s contains control characters", field)
 	}
 	return nil
 }
@@ -174,7 +174,7 @@ func printable(field, s string) error {
 func Language(field, s string) (string, error) {
 	tag, err := language.Parse(s)
 	if err != nil || len(s) > 35 {
-		return "", kith.Errorf(kith.CodeInvalidField, field, "%q is not a language tag like en or pt-BR", s)
+		return "", kith.Errorf(kith.CodeInvalidField, field, "%s is not a language tag like en or pt-BR", field)
 	}
 	return tag.String(), nil
 }
@@ -182,10 +182,10 @@ func Language(field, s string) (string, error) {
 // URL validates an http or https URL such as an avatar.
 func URL(field, s string) (string, error) {
 	if len(s) > MaxURLLen {
-		return "", kith.Errorf(kith.CodeTooLong, field, "longer than %d bytes", MaxURLLen)
+		return "", kith.Errorf(kith.CodeTooLong, field, "%s is longer than %d bytes", field, MaxURLLen)
 	}
 	if !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") {
-		return "", kith.Errorf(kith.CodeInvalidField, field, "must be an http or https URL")
+		return "", kith.Errorf(kith.CodeInvalidField, field, "%s must be an http or https URL", field)
 	}
 	return s, printable(field, s)
 }
@@ -194,7 +194,7 @@ func URL(field, s string) (string, error) {
 // keeping the order in which they were sent.
 func List(field string, in []string, fn func(field, s string) (string, error)) ([]string, error) {
 	if len(in) > MaxListLen {
-		return nil, kith.Errorf(kith.CodeTooLong, field, "more than %d entries", MaxListLen)
+		return nil, kith.Errorf(kith.CodeTooLong, field, "%s has more than %d entries", field, MaxListLen)
 	}
 	out := make([]string, 0, len(in))
 	seen := make(map[string]bool, len(in))

@@ -130,8 +130,7 @@ func (r *Resolver) place(ctx context.Context, tx kith.Tx, orgID string, c *Claim
 		}
 		if acc != nil || holder.Ref != "" {
 			return nil, nil, kith.Errorf(kith.CodeWorkspaceMoved, c.Paths.WorkspaceRef,
-				"workspace %q belongs to another account than %q; a workspace never moves between accounts",
-				c.WorkspaceRef, c.AccountRef)
+				"this workspace belongs to another account than the one sent; a workspace never moves between accounts")
 		}
 		holder.Ref, acc = c.AccountRef, holder
 		accChanged = append(accChanged, "account_ref")
@@ -231,7 +230,7 @@ func (r *Resolver) resolveUser(ctx context.Context, tx kith.Tx, app *kith.App, c
 	if email != "" && email != oldEmail {
 		if EmailConflict(app.Settings.EmailUnique, u, holders) != nil {
 			return nil, kith.Errorf(kith.CodeEmailTaken, c.Paths.Email,
-				"another user already has the email %q, and this app keeps emails unique (email_unique)", email)
+				"another user already has this email, and this app keeps emails unique (setting email_unique)")
 		}
 	}
 

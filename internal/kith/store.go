@@ -60,7 +60,6 @@ type Writer interface {
 	// RevokeAccessToken marks a token revoked; revoking twice keeps the
 	// first time.
 	RevokeAccessToken(ctx context.Context, id string, at time.Time) error
-	TouchAccessToken(ctx context.Context, id string, at time.Time) error
 
 	CreateCustomField(ctx context.Context, f *CustomField) error
 
@@ -94,6 +93,11 @@ type Store interface {
 	// rolls it back and runs fn again, so fn must have no effect outside
 	// the transaction. This is what makes create-or-find race-free (R1).
 	Tx(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
+
+	// TouchAccessToken records that a token was used at time at. It is a
+	// best-effort write of its own, outside any transaction, and skips the
+	// write when a use within the last minute is already recorded.
+	TouchAccessToken(ctx context.Context, id string, at time.Time) error
 
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error

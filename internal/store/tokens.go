@@ -60,11 +60,6 @@ func (t *txn) RevokeAccessToken(ctx context.Context, id string, at time.Time) er
 	return affected(res, err, "access token")
 }
 
-func (t *txn) TouchAccessToken(ctx context.Context, id string, at time.Time) error {
-	res, err := t.q.ExecContext(ctx, `UPDATE access_tokens SET last_used_at = $2 WHERE id = $1`, id, us(at))
-	return affected(res, err, "access token")
-}
-
 // affected turns an UPDATE that matched no row into a not-found error.
 func affected(res sql.Result, err error, what string) error {
 	if err != nil {

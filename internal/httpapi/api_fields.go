@@ -28,6 +28,11 @@ func (s *Server) createCustomField(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) listCustomFields(w http.ResponseWriter, r *http.Request) error {
 	object := kith.Object(r.URL.Query().Get("object"))
+	switch object {
+	case "", kith.ObjectUser, kith.ObjectAccount, kith.ObjectWorkspace:
+	default:
+		return kith.Errorf(kith.CodeInvalidField, "object", "object must be user, account or workspace")
+	}
 	defs, err := s.store.CustomFields(r.Context(), callerOrg(r), object)
 	if err != nil {
 		return err

@@ -48,8 +48,10 @@ type workspaceTraits struct {
 func (req *m1Request) claim() (*identity.Claim, float64, error) {
 	var days float64
 	if req.ExpiresIn.Set && !req.ExpiresIn.Null {
-		if days = req.ExpiresIn.V; days <= 0 {
-			return nil, 0, kith.Errorf(kith.CodeInvalidField, "expires_in", "expires_in is a number of days and must be positive")
+		// A token must live long enough to reach the widget: a minute at least.
+		if days = req.ExpiresIn.V; days*24*60 < 1 {
+			return nil, 0, kith.Errorf(kith.CodeInvalidField, "expires_in",
+				"expires_in is a number of days, at least one minute's worth (0.0007)")
 		}
 	}
 	ri := req.RevInfo

@@ -14,7 +14,8 @@ import (
 
 // Limits bound what one client can ask of the server.
 type Limits struct {
-	// MaxBodyBytes caps request bodies (F6); larger ones get 413.
+	// MaxBodyBytes caps request bodies (F6); larger ones get 413. Zero
+	// means DefaultLimits.MaxBodyBytes.
 	MaxBodyBytes int64
 	// TokenRate and TokenBurst limit, per access token, the requests to the
 	// session-token endpoints; zero TokenRate turns the limit off.
@@ -22,7 +23,7 @@ type Limits struct {
 	TokenBurst int
 }
 
-// DefaultLimits are the limits of a server that was given none.
+// DefaultLimits are the limits kith serve starts with.
 var DefaultLimits = Limits{MaxBodyBytes: 64 << 10, TokenRate: 50, TokenBurst: 100}
 
 // Server holds what the handlers need. Build one with New.

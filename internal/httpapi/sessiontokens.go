@@ -26,8 +26,9 @@ func (s *Server) createSessionToken(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	ttl := app.Settings.SessionTokenMaxLifetime
-	if days > 0 {
-		ttl = min(ttl, time.Duration(days*float64(24*time.Hour)))
+	// Compared as floats: days*24h can overflow a Duration.
+	if asked := days * float64(24*time.Hour); days > 0 && asked < float64(ttl) {
+		ttl = time.Duration(asked).Truncate(time.Second)
 	}
 	token, _, err := s.issue(r.Context(), app, claim, ttl)
 	if err != nil {

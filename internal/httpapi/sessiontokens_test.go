@@ -331,3 +331,20 @@ func TestM2_AuthenticateUserFindsTheContactByEmail_M2_R5(t *testing.T) {
 func compact(v map[string]any) string {
 	return fmt.Sprint(mustJSON(v))
 }
+
+func TestM1_ExpiresInTooLargeOrTooSmall_M1_F6(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	e := kithtest.New(t, st, kithtest.Options{})
+	r := e.Do("POST", "/auth-tokens.create", e.SessionsToken, `{"rev_info":{"user_ref":"big"},"expires_in":1e300}`)
+	if r.Status != http.StatusCreated || r.JSON(t)["expires_in"] != float64(3600) {
+		t.Fatalf("a huge expires_in: %d %s, want the app's cap of 3600 s", r.Status, r.Body)
+	}
+	for _, tiny := range []string{`0.000001`, `0.0001`} {
+		r := e.Do("POST", "/auth-tokens.create", e.SessionsToken, `{"rev_info":{"user_ref":"tiny"},"expires_in":`+tiny+`}`)
+		wantError(t, r, http.StatusBadRequest, kith.CodeInvalidField, "expires_in")
+	}
+	r = e.Do("POST", "/auth-tokens.create", e.SessionsToken, `{"rev_info":{"user_ref":"small"},"expires_in":0.01}`)
+	if r.Status != http.StatusCreated || r.JSON(t)["expires_in"] != float64(864) {
+		t.Fatalf("0.01 days: %d %s, want 864 s", r.Status, r.Body)
+	}
+}

@@ -125,7 +125,7 @@ func newWorkspaceView(w *kith.Workspace) workspaceView {
 
 func newEventView(e *kith.IdentityEvent) eventView {
 	return eventView{ID: e.ID, UserID: e.UserID, Kind: e.Kind, Method: e.Method, AppID: null(e.AppID),
-		Detail: e.Detail, CreatedAt: e.CreatedAt}
+		Detail: cmpOr(e.Detail, map[string]any{}), CreatedAt: e.CreatedAt}
 }
 
 func newFieldView(f *kith.CustomField) fieldView {
@@ -146,4 +146,12 @@ func page[R any, T any](records []*R, limit int, id func(*R) string, view func(*
 		out.Data = append(out.Data, view(r))
 	}
 	return out
+}
+
+// cmpOr returns m, or def when m is nil, so that JSON shows {} not null.
+func cmpOr(m, def map[string]any) map[string]any {
+	if m == nil {
+		return def
+	}
+	return m
 }

@@ -82,9 +82,12 @@ func parseBool(name, value string, dst *bool) error {
 // checkOrigin accepts a web origin: scheme, host and optional port, with
 // nothing after (https://example.com, http://localhost:3000).
 func checkOrigin(name, o string) error {
+	// An origin is exactly what a browser sends in its Origin header, so
+	// anything that would not come back as scheme://host[:port] is refused.
+	o = strings.ToLower(o)
 	u, err := url.Parse(o)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" ||
-		u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+		o != u.Scheme+"://"+u.Host || strings.HasSuffix(u.Host, ":") {
 		return kith.Errorf(kith.CodeInvalidField, name,
 			"%q is not an origin such as https://example.com (scheme and host, no path)", o)
 	}
@@ -114,8 +117,13 @@ func FormatDuration(d time.Duration) string {
 	if d > 0 && d%(24*time.Hour) == 0 {
 		return strconv.Itoa(int(d/(24*time.Hour))) + "d"
 	}
+	// time.Duration writes 1h30m0s and 2h0m0s; drop the zero tails only.
 	s := d.String()
-	s = strings.TrimSuffix(s, "0s")
-	s = strings.TrimSuffix(s, "0m")
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
 	return s
 }

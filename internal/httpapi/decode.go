@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/kith-chat/kith/internal/kith"
@@ -29,7 +30,10 @@ func (o *opt[T]) UnmarshalJSON(b []byte) error {
 		o.Null = true
 		return nil
 	}
-	return json.Unmarshal(b, &o.V)
+	// As strict as the decoder around it: unknown fields inside are errors.
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(&o.V)
 }
 
 func (o opt[T]) elemType() reflect.Type { return reflect.TypeFor[T]() }
@@ -55,7 +59,7 @@ func decodeBytes(body []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(dst)
-	if err == nil && dec.More() {
+	if err == nil && len(bytes.TrimSpace(body[dec.InputOffset():])) > 0 {
 		return kith.Errorf(kith.CodeInvalidRequest, "", "the request body holds more than one JSON value")
 	}
 	var syntax *json.SyntaxError
@@ -74,6 +78,11 @@ func decodeBytes(body []byte, dst any) error {
 		return kith.Errorf(kith.CodeInvalidField, typ.Field, "%s must be %s, not a JSON %s", typ.Field, jsonKind(typ.Type), typ.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		path := unknownField(body, reflect.TypeOf(dst))
+		if path == "" {
+			// A repeated key can hide the copy encoding/json complained
+			// about from the walk; its message still has the name.
+			path, _ = strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		}
 		return kith.Errorf(kith.CodeUnknownField, path, "unknown field %s", path)
 	}
 	return &kith.Error{Code: kith.CodeInvalidRequest, Message: "the request body could not be read as JSON", Err: err}

@@ -41,10 +41,13 @@ func Email(field, s string) (string, error) {
 		return "", kith.Errorf(kith.CodeInvalidEmail, field, "%s is not an email address like name@example.com", field)
 	}
 	at := strings.LastIndexByte(s, '@')
-	if !validHostname(strings.ToLower(s[at+1:])) || !strings.Contains(s[at+1:], ".") {
+	domain := asciiLower(s[at+1:])
+	if !validHostname(domain) || !strings.Contains(domain, ".") {
 		return "", kith.Errorf(kith.CodeInvalidEmail, field, "%s does not end in a valid domain", field)
 	}
-	return strings.ToLower(s), nil
+	// Only ASCII letters are folded, so the length cannot change and no
+	// look-alike (the Kelvin sign for k) turns into another address.
+	return asciiLower(s), nil
 }
 
 var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
@@ -68,7 +71,7 @@ func PhoneNumber(field, s string) (string, error) {
 // URLs, ports, paths and subdomains such as www.devrev.ai are refused (F2),
 // so that one company has one spelling of its domain.
 func Domain(field, s string) (string, error) {
-	d := strings.ToLower(s)
+	d := asciiLower(s)
 	if strings.Contains(d, "://") || strings.ContainsAny(d, "/:?#@ ") {
 		return "", kith.Errorf(kith.CodeInvalidDomain, field,
 			"%s is not a bare domain name: leave out the scheme, port and path (example.com)", field)
@@ -89,6 +92,19 @@ func Domain(field, s string) (string, error) {
 			"%s is a subdomain: send the registrable domain (example.com, not www.example.com)", field)
 	}
 	return d, nil
+}
+
+// asciiLower lower-cases ASCII letters only. Other bytes are kept, so that
+// validation afterwards still sees (and refuses, where it must) anything
+// that is not ASCII.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // validHostname checks the shape of a lower-case DNS name: dot-separated
@@ -145,7 +161,12 @@ func ref(field, s string, maxLen int, code kith.Code) (string, error) {
 		return "", kith.Errorf(code, field, "%s has leading or trailing spaces", field)
 	}
 	if err := printable(field, s); err != nil {
-		return "", err
+		return "", kith.Errorf(code, field, "%s", err.(*kith.Error).Message)
+	}
+	// Invisible characters (zero-width spaces, byte-order marks) would make
+	// two references that look the same, or hide a placeholder.
+	if strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Cf, r) }) >= 0 {
+		return "", kith.Errorf(code, field, "%s contains invisible characters", field)
 	}
 	return s, nil
 }
@@ -156,7 +177,10 @@ func Text(field, s string, maxLen int) (string, error) {
 	if utf8.RuneCountInString(s) > maxLen {
 		return "", kith.Errorf(kith.CodeTooLong, field, "%s is longer than %d characters", field, maxLen)
 	}
-	return s, printable(field, s)
+	if err := printable(field, s); err != nil {
+		return "", err
+	}
+	return s, nil
 }
 
 func printable(field, s string) error {
@@ -187,7 +211,10 @@ func URL(field, s string) (string, error) {
 	if !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") {
 		return "", kith.Errorf(kith.CodeInvalidField, field, "%s must be an http or https URL", field)
 	}
-	return s, printable(field, s)
+	if err := printable(field, s); err != nil {
+		return "", err
+	}
+	return s, nil
 }
 
 // List validates each element of a list with fn and drops duplicates,

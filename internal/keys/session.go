@@ -40,9 +40,20 @@ func NewSessionSecret() []byte {
 	return b
 }
 
+// minSecretLen is the shortest secret that signs or checks a token: an app
+// loaded without its secret must not accept tokens anyone can sign.
+const minSecretLen = 32
+
+// clockSkew is how far ahead of this process's clock another kith process
+// may have issued a token.
+const clockSkew = 10 * time.Second
+
 // MintSessionToken signs a session token (HS256) with the app's secret. A
 // missing ID is filled with 128 random bits.
 func MintSessionToken(secret []byte, c SessionClaims) (string, error) {
+	if len(secret) < minSecretLen {
+		return "", errors.New("keys: session secret too short")
+	}
 	if c.ID == "" {
 		b := make([]byte, 16)
 		rand.Read(b)
@@ -74,19 +85,23 @@ var (
 // secret at time now. The algorithm is pinned to HS256: a token signed any
 // other way, "none" included, is invalid.
 func ParseSessionToken(secret []byte, appID, token string, now time.Time) (*SessionClaims, error) {
+	if len(secret) < minSecretLen {
+		return nil, ErrSessionTokenInvalid
+	}
 	var c sessionJWT
 	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return secret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithIssuer(SessionIssuer),
 		jwt.WithAudience(appID),
 		jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(),
 		jwt.WithTimeFunc(func() time.Time { return now }),
 	)
 	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return nil, ErrSessionTokenExpired
-	case err != nil:
+	case err != nil, c.IssuedAt == nil, c.IssuedAt.After(now.Add(clockSkew)):
+		// Expiry is exact; only the issue time allows for clocks that
+		// differ between processes.
 		return nil, ErrSessionTokenInvalid
 	}
 	return &SessionClaims{

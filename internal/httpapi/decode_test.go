@@ -1,0 +1,329 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/kith-chat/kith/internal/kith"
+)
+
+// seedM1Body is the body of the DevRev seed's auth-tokens.create request,
+// exactly as the seed sends it (M1).
+const seedM1Body = `{
+"rev_info": {
+"user_ref": "example@devrev.ai",
+"account_ref": "devrev.ai",
+"workspace_ref": "devrev-dev",
+"user_traits": {
+"email": "test-user@devrev.ai",
+"display_name": "Devrev Test USer",
+"phone_numbers": ["+911122334455"],
+"custom_fields": {
+"tnt__<field1_name>": "value 1"
+}
+},
+"workspace_traits": {
+"display_name": "Devrev Dev",
+"custom_fields": {}
+},
+"account_traits": {
+"display_name": "Devrev",
+"domains": [
+"devrev.ai"
+],
+"phone_numbers": ["+919988998833"],
+"custom_fields": {
+"tnt__<field2_name>": "value x"
+}
+}
+}
+}`
+
+// decodeTestRequest has what m1Request lacks: lists of objects, directly
+// and inside opt, and a field whose JSON name differs from its Go name.
+type decodeTestRequest struct {
+	Items    []decodeTestItem      `json:"items"`
+	OptItems opt[[]decodeTestItem] `json:"opt_items"`
+	Renamed  string                `json:"renamed_field"`
+	Nested   *decodeTestRequest    `json:"nested"`
+}
+
+type decodeTestItem struct {
+	Name string          `json:"name"`
+	Sub  *decodeTestItem `json:"sub"`
+	Tags []string        `json:"tags"`
+}
+
+// assertDecodeErr fails unless err is a *kith.Error with code and field.
+func assertDecodeErr(t *testing.T, err error, code kith.Code, field string) {
+	t.Helper()
+	var e *kith.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error = %v (%T), want a *kith.Error with code %s and field %q", err, err, code, field)
+	}
+	if e.Code != code || e.Field != field {
+		t.Errorf("error = %v; want code %s and field %q", err, code, field)
+	}
+}
+
+func TestDecode_SeedRequest_M1(t *testing.T) {
+	var req m1Request
+	if err := decodeBytes([]byte(seedM1Body), &req); err != nil {
+		t.Fatalf("the seed's body: %v", err)
+	}
+	ri := req.RevInfo
+	if ri == nil || ri.UserTraits == nil || ri.AccountTraits == nil || ri.WorkspaceTraits == nil {
+		t.Fatalf("rev_info or its traits missing: %+v", ri)
+	}
+	if diff := cmp.Diff(opt[string]{Set: true, V: "example@devrev.ai"}, ri.UserRef); diff != "" {
+		t.Errorf("user_ref (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(opt[[]string]{Set: true, V: []string{"devrev.ai"}}, ri.AccountTraits.Domains); diff != "" {
+		t.Errorf("domains (-want +got):\n%s", diff)
+	}
+	if got := string(ri.UserTraits.CustomFields["tnt__<field1_name>"]); got != `"value 1"` {
+		t.Errorf("custom field = %s, want the raw JSON \"value 1\"", got)
+	}
+	if req.ExpiresIn.Set {
+		t.Errorf("expires_in = %+v, want absent", req.ExpiresIn)
+	}
+}
+
+func TestDecode_UnknownFieldNamesPath_F1(t *testing.T) {
+	m1 := func() any { return &m1Request{} }
+	own := func() any { return &decodeTestRequest{} }
+	tests := []struct {
+		name string
+		dst  func() any
+		body string
+		path string
+	}{
+		{name: "top level", dst: m1, body: `{"rev_info":{"user_ref":"u"},"expires":1}`, path: "expires"},
+		{name: "in rev_info", dst: m1, body: `{"rev_info":{"user_reff":"u"}}`, path: "rev_info.user_reff"},
+		{name: "in user_traits", dst: m1, body: `{"rev_info":{"user_ref":"u","user_traits":{"emial":"a@b.com"}}}`, path: "rev_info.user_traits.emial"},
+		{name: "in account_traits", dst: m1, body: `{"rev_info":{"account_traits":{"domain":["devrev.ai"]}}}`, path: "rev_info.account_traits.domain"},
+		{name: "in workspace_traits", dst: m1, body: `{"rev_info":{"workspace_traits":{"name":"x"}}}`, path: "rev_info.workspace_traits.name"},
+		{name: "after known fields", dst: m1, body: `{"rev_info":{"user_ref":"u","account_ref":"a","zzz":1}}`, path: "rev_info.zzz"},
+		{name: "Helpshift name in a DevRev body", dst: m1, body: `{"rev_info":{"userId":"u"}}`, path: "rev_info.userId"},
+		{name: "in a list", dst: own, body: `{"items":[{"name":"a"},{"nmae":"b"}]}`, path: "items[1].nmae"},
+		{name: "nested in a list", dst: own, body: `{"items":[{"name":"a","sub":{"name":"b","bad":1}}]}`, path: "items[0].sub.bad"},
+		{
+			name: "in a list inside opt", dst: own, body: `{"opt_items":[{"name":"a"},{"name":"b"},{"x":1}]}`, path: "opt_items[2].x",
+		},
+		{name: "renamed field by its Go name", dst: own, body: `{"Renamed":"x"}`, path: "Renamed"},
+		{name: "deep pointer nesting", dst: own, body: `{"nested":{"nested":{"items":[{"tags":[],"oops":true}]}}}`, path: "nested.nested.items[0].oops"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := decodeBytes([]byte(tc.body), tc.dst())
+			assertDecodeErr(t, err, kith.CodeUnknownField, tc.path)
+			if err != nil && !strings.Contains(err.Error(), tc.path) {
+				t.Errorf("message %q does not name %s", err.Error(), tc.path)
+			}
+		})
+	}
+}
+
+func TestDecode_KnownFieldsMatchCaseInsensitively_F1(t *testing.T) {
+	// encoding/json matches names without regard to case; the path finder
+	// must agree with it, or a known field would be reported as unknown.
+	var req decodeTestRequest
+	if err := decodeBytes([]byte(`{"RENAMED_FIELD":"x","Items":[{"NAME":"a"}]}`), &req); err != nil {
+		t.Fatalf("unexpected error %v", err)
+	}
+	if req.Renamed != "x" || len(req.Items) != 1 || req.Items[0].Name != "a" {
+		t.Errorf("decoded %+v", req)
+	}
+}
+
+func TestDecode_UnknownFieldInDuplicateKeyNamesPath_F1(t *testing.T) {
+	// The copy encoding/json complained about is not the one the path
+	// search sees, so the error names the key without its path.
+	err := decodeBytes([]byte(`{"rev_info":{"bogus":1},"rev_info":{"user_ref":"u"}}`), &m1Request{})
+	assertDecodeErr(t, err, kith.CodeUnknownField, "bogus")
+}
+
+func TestDecode_TypeErrorNamesField_F1(t *testing.T) {
+	m1 := func() any { return &m1Request{} }
+	tests := []struct {
+		name  string
+		dst   func() any
+		body  string
+		code  kith.Code
+		field string
+	}{
+		{name: "user_ref number", dst: m1, body: `{"rev_info":{"user_ref":5}}`, code: kith.CodeInvalidField, field: "rev_info.user_ref"},
+		{name: "user_ref object", dst: m1, body: `{"rev_info":{"user_ref":{"id":"u"}}}`, code: kith.CodeInvalidField, field: "rev_info.user_ref"},
+		{name: "user_ref bool", dst: m1, body: `{"rev_info":{"user_ref":true}}`, code: kith.CodeInvalidField, field: "rev_info.user_ref"},
+		{name: "expires_in string", dst: m1, body: `{"expires_in":"7"}`, code: kith.CodeInvalidField, field: "expires_in"},
+		{name: "expires_in out of range", dst: m1, body: `{"expires_in":1e400}`, code: kith.CodeInvalidField, field: "expires_in"},
+		{name: "rev_info string", dst: m1, body: `{"rev_info":"u"}`, code: kith.CodeInvalidField, field: "rev_info"},
+		{name: "rev_info list", dst: m1, body: `{"rev_info":[]}`, code: kith.CodeInvalidField, field: "rev_info"},
+		{name: "email number", dst: m1, body: `{"rev_info":{"user_traits":{"email":1}}}`, code: kith.CodeInvalidField, field: "rev_info.user_traits.email"},
+		{name: "phone_numbers a string", dst: m1, body: `{"rev_info":{"user_traits":{"phone_numbers":"+911122334455"}}}`,
+			code: kith.CodeInvalidField, field: "rev_info.user_traits.phone_numbers"},
+		{name: "phone number a number", dst: m1, body: `{"rev_info":{"user_traits":{"phone_numbers":[911122334455]}}}`,
+			code: kith.CodeInvalidField, field: "rev_info.user_traits.phone_numbers"},
+		{name: "domains an object", dst: m1, body: `{"rev_info":{"account_traits":{"domains":{}}}}`,
+			code: kith.CodeInvalidField, field: "rev_info.account_traits.domains"},
+		{name: "custom_fields a list", dst: m1, body: `{"rev_info":{"user_traits":{"custom_fields":[]}}}`,
+			code: kith.CodeInvalidField, field: "rev_info.user_traits.custom_fields"},
+		{name: "in a list of objects", dst: func() any { return &decodeTestRequest{} }, body: `{"items":[{"name":"a"},{"name":5}]}`,
+			code: kith.CodeInvalidField, field: "items.name"},
+
+		{name: "body a list", dst: m1, body: `[]`, code: kith.CodeInvalidRequest},
+		{name: "body a string", dst: m1, body: `"rev_info"`, code: kith.CodeInvalidRequest},
+		{name: "body a number", dst: m1, body: `5`, code: kith.CodeInvalidRequest},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := decodeBytes([]byte(tc.body), tc.dst())
+			assertDecodeErr(t, err, tc.code, tc.field)
+			if tc.field != "" && err != nil && !strings.Contains(err.Error(), tc.field+" must be ") {
+				t.Errorf("message %q does not say what %s must be", err.Error(), tc.field)
+			}
+		})
+	}
+}
+
+func TestDecode_NullVsAbsent_R2(t *testing.T) {
+	tests := []struct {
+		name  string
+		body  string
+		email opt[string]
+		phone opt[[]string]
+		exp   opt[float64]
+	}{
+		{name: "absent", body: `{"rev_info":{"user_traits":{}}}`},
+		{
+			name:  "null",
+			body:  `{"expires_in":null,"rev_info":{"user_traits":{"email":null,"phone_numbers":null}}}`,
+			email: opt[string]{Set: true, Null: true}, phone: opt[[]string]{Set: true, Null: true},
+			exp: opt[float64]{Set: true, Null: true},
+		},
+		{
+			name:  "empty values are set, not null",
+			body:  `{"expires_in":0,"rev_info":{"user_traits":{"email":"","phone_numbers":[]}}}`,
+			email: opt[string]{Set: true}, phone: opt[[]string]{Set: true, V: []string{}},
+			exp: opt[float64]{Set: true},
+		},
+		{
+			name:  "values",
+			body:  `{"expires_in":1.5,"rev_info":{"user_traits":{"email":"a@b.com","phone_numbers":["+911122334455"]}}}`,
+			email: opt[string]{Set: true, V: "a@b.com"}, phone: opt[[]string]{Set: true, V: []string{"+911122334455"}},
+			exp: opt[float64]{Set: true, V: 1.5},
+		},
+		{
+			name:  "the string null is a value",
+			body:  `{"rev_info":{"user_traits":{"email":"null"}}}`,
+			email: opt[string]{Set: true, V: "null"},
+		},
+		{
+			name:  "null with spaces around",
+			body:  `{"rev_info":{"user_traits":{"email": null }}}`,
+			email: opt[string]{Set: true, Null: true},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var req m1Request
+			if err := decodeBytes([]byte(tc.body), &req); err != nil {
+				t.Fatalf("unexpected error %v", err)
+			}
+			u := req.RevInfo.UserTraits
+			if diff := cmp.Diff(tc.email, u.Email); diff != "" {
+				t.Errorf("email (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.phone, u.PhoneNumbers); diff != "" {
+				t.Errorf("phone_numbers (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.exp, req.ExpiresIn); diff != "" {
+				t.Errorf("expires_in (-want +got):\n%s", diff)
+			}
+			if u.DisplayName.Set {
+				t.Errorf("display_name = %+v, want absent", u.DisplayName)
+			}
+		})
+	}
+}
+
+func TestDecode_RefusesEmptyBadAndTrailingBodies_F1(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+	}{
+		{name: "empty", body: ``},
+		{name: "spaces", body: " \n\t "},
+		{name: "two objects", body: `{} {}`},
+		{name: "object then garbage", body: `{"rev_info":null} x`},
+		{name: "cut short", body: `{"rev_info":{"user_ref":"u"`},
+		{name: "syntax error", body: `{"rev_info",}`},
+		{name: "single quotes", body: `{'rev_info':{}}`},
+		{name: "trailing comma", body: `{"rev_info":{},}`},
+		{name: "NUL", body: "\x00"},
+		{name: "invalid UTF-8 outside strings", body: "{\xff}"},
+		{name: "object then ]", body: `{"rev_info":{"user_ref":"u"}}]`},
+		{name: "object then }", body: `{"rev_info":{"user_ref":"u"}}}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := decodeBytes([]byte(tc.body), &m1Request{})
+			assertDecodeErr(t, err, kith.CodeInvalidRequest, "")
+		})
+	}
+}
+
+func TestDecode_TooLarge_F6(t *testing.T) {
+	r := httptest.NewRequest(http.MethodPost, "/auth-tokens.create", strings.NewReader(seedM1Body))
+	r.Body = http.MaxBytesReader(httptest.NewRecorder(), r.Body, 64)
+	err := decode(r, &m1Request{})
+	assertDecodeErr(t, err, kith.CodeTooLarge, "")
+
+	r = httptest.NewRequest(http.MethodPost, "/auth-tokens.create", strings.NewReader(seedM1Body))
+	r.Body = http.MaxBytesReader(httptest.NewRecorder(), r.Body, int64(len(seedM1Body)))
+	if err := decode(r, &m1Request{}); err != nil {
+		t.Errorf("a body exactly at the limit: %v", err)
+	}
+}
+
+// FuzzDecode checks that decodeBytes never panics on any body and fails
+// only with a *kith.Error that has a code.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{
+		seedM1Body, `{}`, `null`, ``, `[]`, `{"rev_info":{"user_ref":5}}`, `{"rev_info":{"user_reff":"u"}}`,
+		`{"rev_info":{"bogus":1},"rev_info":{}}`, `{"rev_info":{}}]`, `{"expires_in":1e400}`,
+		`{"rev_info":{"user_traits":{"email":"a@b.com\r\nBcc: x@y.com"}}}`, "\x00", "{\"\xff\":1}", "{\xff}",
+		`{"rev_info":{"user_traits":{"custom_fields":{"tnt__x":` + strings.Repeat("[", 5000) + `}}}}`,
+		strings.Repeat(`{"rev_info":`, 2000), `{"REV_INFO":{"USER_REF":"u"}}`, `{"rev_info":{"user_\u0052ef":"u"}}`,
+		`{"rev_info":{"user_traits":{"phone_numbers":[null,1,"x"]}}}`, `{"` + strings.Repeat("k", 10_000) + `":1}`,
+		`{"rev_info":{"user_ref":"\ud800"}}`, `{"rev_info":{"user_ref":"u"}} {"rev_info":{}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var req m1Request
+		err := decodeBytes(body, &req)
+		if err == nil {
+			return
+		}
+		var e *kith.Error
+		if !errors.As(err, &e) {
+			t.Fatalf("%q: error %v is a %T, want *kith.Error", body, err, err)
+		}
+		if e.Code == "" {
+			t.Fatalf("%q: error %v has no code", body, err)
+		}
+		switch e.Code {
+		case kith.CodeInvalidRequest, kith.CodeInvalidField, kith.CodeUnknownField:
+		default:
+			t.Fatalf("%q: code %s, want invalid_request, invalid_field or unknown_field", body, e.Code)
+		}
+		if e.Code == kith.CodeInvalidField && e.Field == "" {
+			t.Fatalf("%q: invalid_field error %v names no field", body, err)
+		}
+	})
+}

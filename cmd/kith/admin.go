@@ -65,11 +65,7 @@ func admin(ctx context.Context, group string, args []string, stdout io.Writer) e
 		return fmt.Errorf("%w: kith %s %s needs --app APP_ID", errUsage, group, sub)
 	}
 
-	dsn, err := dbAddress(*dbFlag)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, dsn, store.Options{Conns: 2})
+	st, err := openStore(ctx, *dbFlag, store.Options{Conns: 2})
 	if err != nil {
 		return err
 	}

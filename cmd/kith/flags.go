@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+
+	"github.com/kith-chat/kith/internal/store"
 )
 
 // defaultDB is where kith keeps its data when given no --db.
@@ -63,6 +66,16 @@ func dbAddress(flagValue string) (string, error) {
 		return strings.TrimSpace(string(b)), nil
 	}
 	return defaultDB, nil
+}
+
+// openStore opens (and migrates) the database named by the --db flag or
+// the environment.
+func openStore(ctx context.Context, dbFlag string, opts store.Options) (*store.Store, error) {
+	dsn, err := dbAddress(dbFlag)
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, dsn, opts)
 }
 
 // envOr returns the environment variable name, or def when it is unset.

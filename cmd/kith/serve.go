@@ -38,12 +38,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dsn, err := dbAddress(*dbFlag)
-	if err != nil {
-		return err
-	}
-
-	st, err := store.Open(ctx, dsn, store.Options{})
+	st, err := openStore(ctx, *dbFlag, store.Options{})
 	if err != nil {
 		return err
 	}
@@ -106,11 +101,7 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	dsn, err := dbAddress(*dbFlag)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, dsn, store.Options{})
+	st, err := openStore(ctx, *dbFlag, store.Options{})
 	if err != nil {
 		return err
 	}

@@ -9,20 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/kith-chat/kith/internal/apps"
 	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/kithtest"
 )
-
-// assertSettingErr fails unless err is a *kith.Error with code that names
-// the setting.
-func assertSettingErr(t *testing.T, err error, code kith.Code, field string) {
-	t.Helper()
-	var e *kith.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error = %v (%T), want a *kith.Error with code %s and field %q", err, err, code, field)
-	}
-	if e.Code != code || e.Field != field {
-		t.Errorf("error = %v; want code %s and field %q", err, code, field)
-	}
-}
 
 const day = 24 * time.Hour
 
@@ -41,7 +29,7 @@ func runSetting(t *testing.T, name string, cases []settingCase) {
 			err := apps.SetSetting(&s, name, tc.value)
 			want := kith.DefaultAppSettings()
 			if tc.edit == nil {
-				assertSettingErr(t, err, kith.CodeInvalidField, name)
+				kithtest.WantError(t, err, kith.CodeInvalidField, name)
 			} else {
 				if err != nil {
 					t.Fatalf("unexpected error %v", err)
@@ -90,7 +78,7 @@ func TestSetSetting_UnknownName_Sec9(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := kith.DefaultAppSettings()
 			err := apps.SetSetting(&s, name, "true")
-			assertSettingErr(t, err, kith.CodeUnknownField, name)
+			kithtest.WantError(t, err, kith.CodeUnknownField, name)
 			var e *kith.Error
 			if errors.As(err, &e) && !strings.Contains(e.Message, "session_token_max_lifetime") {
 				t.Errorf("message %q does not list the settings", e.Message)
@@ -215,7 +203,7 @@ func TestSetSetting_AllowedOriginsReplacesTheList_Sec9(t *testing.T) {
 		t.Errorf("allowed origins (-want +got):\n%s", diff)
 	}
 	err := apps.SetSetting(&s, "allowed_origins", "https://d.com,bad")
-	assertSettingErr(t, err, kith.CodeInvalidField, "allowed_origins")
+	kithtest.WantError(t, err, kith.CodeInvalidField, "allowed_origins")
 	if diff := cmp.Diff([]string{"https://c.com"}, s.AllowedOrigins); diff != "" {
 		t.Errorf("a refused list changed the origins (-want +got):\n%s", diff)
 	}
@@ -279,7 +267,7 @@ func TestParseDuration_Days(t *testing.T) {
 		t.Run(tc.in, func(t *testing.T) {
 			got, err := apps.ParseDuration("anonymous_expiry", tc.in)
 			if tc.want == 0 {
-				assertSettingErr(t, err, kith.CodeInvalidField, "anonymous_expiry")
+				kithtest.WantError(t, err, kith.CodeInvalidField, "anonymous_expiry")
 				if got != 0 {
 					t.Errorf("duration %v next to an error, want 0", got)
 				}

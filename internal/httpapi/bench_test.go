@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/kith-chat/kith/internal/httpapi"
-	"github.com/kith-chat/kith/internal/kithtest"
+	"github.com/kith-chat/kith/internal/httpapitest"
 	"github.com/kith-chat/kith/internal/storetest"
 )
 
@@ -70,7 +70,7 @@ func BenchmarkM1(b *testing.B) {
 			}
 			b.Run(name, func(b *testing.B) {
 				st := storetest.Open(b, kind)
-				e := kithtest.New(b, st, kithtest.Options{Limits: httpapi.Limits{MaxBodyBytes: 1 << 16}})
+				e := httpapitest.New(b, st, httpapitest.Options{Limits: httpapi.Limits{MaxBodyBytes: 1 << 16}})
 				runM1(b, e.Server.URL, e.SessionsToken, returning)
 			})
 		}

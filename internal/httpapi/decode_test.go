@@ -9,39 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/kithtest"
 )
-
-// seedM1Body is the body of the DevRev seed's auth-tokens.create request,
-// exactly as the seed sends it (M1).
-const seedM1Body = `{
-"rev_info": {
-"user_ref": "example@devrev.ai",
-"account_ref": "devrev.ai",
-"workspace_ref": "devrev-dev",
-"user_traits": {
-"email": "test-user@devrev.ai",
-"display_name": "Devrev Test USer",
-"phone_numbers": ["+911122334455"],
-"custom_fields": {
-"tnt__<field1_name>": "value 1"
-}
-},
-"workspace_traits": {
-"display_name": "Devrev Dev",
-"custom_fields": {}
-},
-"account_traits": {
-"display_name": "Devrev",
-"domains": [
-"devrev.ai"
-],
-"phone_numbers": ["+919988998833"],
-"custom_fields": {
-"tnt__<field2_name>": "value x"
-}
-}
-}
-}`
 
 // decodeTestRequest has what m1Request lacks: lists of objects, directly
 // and inside opt, and a field whose JSON name differs from its Go name.
@@ -58,21 +27,9 @@ type decodeTestItem struct {
 	Tags []string        `json:"tags"`
 }
 
-// assertDecodeErr fails unless err is a *kith.Error with code and field.
-func assertDecodeErr(t *testing.T, err error, code kith.Code, field string) {
-	t.Helper()
-	var e *kith.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error = %v (%T), want a *kith.Error with code %s and field %q", err, err, code, field)
-	}
-	if e.Code != code || e.Field != field {
-		t.Errorf("error = %v; want code %s and field %q", err, code, field)
-	}
-}
-
 func TestDecode_SeedRequest_M1(t *testing.T) {
 	var req m1Request
-	if err := decodeBytes([]byte(seedM1Body), &req); err != nil {
+	if err := decodeBytes([]byte(kithtest.SeedM1Body), &req); err != nil {
 		t.Fatalf("the seed's body: %v", err)
 	}
 	ri := req.RevInfo
@@ -120,7 +77,7 @@ func TestDecode_UnknownFieldNamesPath_F1(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := decodeBytes([]byte(tc.body), tc.dst())
-			assertDecodeErr(t, err, kith.CodeUnknownField, tc.path)
+			kithtest.WantError(t, err, kith.CodeUnknownField, tc.path)
 			if err != nil && !strings.Contains(err.Error(), tc.path) {
 				t.Errorf("message %q does not name %s", err.Error(), tc.path)
 			}
@@ -144,7 +101,7 @@ func TestDecode_UnknownFieldInDuplicateKeyNamesPath_F1(t *testing.T) {
 	// The copy encoding/json complained about is not the one the path
 	// search sees, so the error names the key without its path.
 	err := decodeBytes([]byte(`{"rev_info":{"bogus":1},"rev_info":{"user_ref":"u"}}`), &m1Request{})
-	assertDecodeErr(t, err, kith.CodeUnknownField, "bogus")
+	kithtest.WantError(t, err, kith.CodeUnknownField, "bogus")
 }
 
 func TestDecode_TypeErrorNamesField_F1(t *testing.T) {
@@ -182,7 +139,7 @@ func TestDecode_TypeErrorNamesField_F1(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := decodeBytes([]byte(tc.body), tc.dst())
-			assertDecodeErr(t, err, tc.code, tc.field)
+			kithtest.WantError(t, err, tc.code, tc.field)
 			if tc.field != "" && err != nil && !strings.Contains(err.Error(), tc.field+" must be ") {
 				t.Errorf("message %q does not say what %s must be", err.Error(), tc.field)
 			}
@@ -272,19 +229,19 @@ func TestDecode_RefusesEmptyBadAndTrailingBodies_F1(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := decodeBytes([]byte(tc.body), &m1Request{})
-			assertDecodeErr(t, err, kith.CodeInvalidRequest, "")
+			kithtest.WantError(t, err, kith.CodeInvalidRequest, "")
 		})
 	}
 }
 
 func TestDecode_TooLarge_F6(t *testing.T) {
-	r := httptest.NewRequest(http.MethodPost, "/auth-tokens.create", strings.NewReader(seedM1Body))
+	r := httptest.NewRequest(http.MethodPost, "/auth-tokens.create", strings.NewReader(kithtest.SeedM1Body))
 	r.Body = http.MaxBytesReader(httptest.NewRecorder(), r.Body, 64)
 	err := decode(r, &m1Request{})
-	assertDecodeErr(t, err, kith.CodeTooLarge, "")
+	kithtest.WantError(t, err, kith.CodeTooLarge, "")
 
-	r = httptest.NewRequest(http.MethodPost, "/auth-tokens.create", strings.NewReader(seedM1Body))
-	r.Body = http.MaxBytesReader(httptest.NewRecorder(), r.Body, int64(len(seedM1Body)))
+	r = httptest.NewRequest(http.MethodPost, "/auth-tokens.create", strings.NewReader(kithtest.SeedM1Body))
+	r.Body = http.MaxBytesReader(httptest.NewRecorder(), r.Body, int64(len(kithtest.SeedM1Body)))
 	if err := decode(r, &m1Request{}); err != nil {
 		t.Errorf("a body exactly at the limit: %v", err)
 	}
@@ -294,7 +251,7 @@ func TestDecode_TooLarge_F6(t *testing.T) {
 // only with a *kith.Error that has a code.
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{
-		seedM1Body, `{}`, `null`, ``, `[]`, `{"rev_info":{"user_ref":5}}`, `{"rev_info":{"user_reff":"u"}}`,
+		kithtest.SeedM1Body, `{}`, `null`, ``, `[]`, `{"rev_info":{"user_ref":5}}`, `{"rev_info":{"user_reff":"u"}}`,
 		`{"rev_info":{"bogus":1},"rev_info":{}}`, `{"rev_info":{}}]`, `{"expires_in":1e400}`,
 		`{"rev_info":{"user_traits":{"email":"a@b.com\r\nBcc: x@y.com"}}}`, "\x00", "{\"\xff\":1}", "{\xff}",
 		`{"rev_info":{"user_traits":{"custom_fields":{"tnt__x":` + strings.Repeat("[", 5000) + `}}}}`,

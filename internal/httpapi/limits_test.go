@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kith-chat/kith/internal/httpapi"
+	"github.com/kith-chat/kith/internal/httpapitest"
 	"github.com/kith-chat/kith/internal/kith"
 	"github.com/kith-chat/kith/internal/kithtest"
 	"github.com/kith-chat/kith/internal/storetest"
@@ -15,7 +16,7 @@ import (
 
 func TestLimits_LargeBodyIs413_F6(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
-	e := kithtest.New(t, st, kithtest.Options{Limits: httpapi.Limits{MaxBodyBytes: 1024}})
+	e := httpapitest.New(t, st, httpapitest.Options{Limits: httpapi.Limits{MaxBodyBytes: 1024}})
 	big := `{"rev_info":{"user_ref":"u","user_traits":{"display_name":"` + strings.Repeat("x", 2048) + `"}}}`
 	for _, path := range []string{"/internal/auth-tokens.create", "/widget/authenticate-user", "/api/v1/custom-fields"} {
 		r := e.Do("POST", path, e.APIToken, big)
@@ -29,7 +30,7 @@ func TestLimits_LargeBodyIs413_F6(t *testing.T) {
 func TestLimits_TokenRateIs429WithRetryAfter(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
 	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	e := kithtest.New(t, st, kithtest.Options{
+	e := httpapitest.New(t, st, httpapitest.Options{
 		Limits: httpapi.Limits{MaxBodyBytes: 1 << 16, TokenRate: 1, TokenBurst: 3},
 		Now:    func() time.Time { return clock },
 	})
@@ -58,7 +59,7 @@ func TestLimits_TokenRateIs429WithRetryAfter(t *testing.T) {
 
 func TestHealth_LiveReadyAndMetrics(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
-	e := kithtest.New(t, st, kithtest.Options{})
+	e := httpapitest.New(t, st, httpapitest.Options{})
 	for _, path := range []string{"/healthz", "/readyz"} {
 		if r := e.Do("GET", path, "", nil); r.Status != http.StatusOK {
 			t.Fatalf("%s: %d %s", path, r.Status, r.Body)
@@ -85,7 +86,7 @@ func TestHealth_LiveReadyAndMetrics(t *testing.T) {
 
 func TestRoutes_UnknownPathIsJSON404_F1(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
-	e := kithtest.New(t, st, kithtest.Options{})
+	e := httpapitest.New(t, st, httpapitest.Options{})
 	wantError(t, e.Do("GET", "/nope", "", nil), http.StatusNotFound, kith.CodeNotFound, "")
 	wantError(t, e.Do("DELETE", "/api/v1/users", e.APIToken, nil), http.StatusNotFound, kith.CodeNotFound, "")
 }

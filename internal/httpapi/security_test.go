@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kith-chat/kith/internal/httpapitest"
 	"github.com/kith-chat/kith/internal/kith"
 	"github.com/kith-chat/kith/internal/kithtest"
 	"github.com/kith-chat/kith/internal/store"
@@ -29,7 +30,7 @@ var tokenEndpoints = []struct{ method, path, body string }{
 func TestAAT_BadTokensAre401_S2(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		clock := time.Now()
-		e := kithtest.New(t, st, kithtest.Options{Now: func() time.Time { return clock }})
+		e := httpapitest.New(t, st, httpapitest.Options{Now: func() time.Time { return clock }})
 		ctx := context.Background()
 
 		revoked, err := e.Apps.CreateToken(ctx, e.App.ID, []kith.Scope{kith.ScopeSessions, kith.ScopeAPI}, 0)
@@ -83,7 +84,7 @@ func TestAAT_BadTokensAre401_S2(t *testing.T) {
 
 func TestAAT_ScopesAreEnforced_403(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := kithtest.New(t, st, kithtest.Options{})
+		e := httpapitest.New(t, st, httpapitest.Options{})
 		apiOnly := e.NewToken(kith.ScopeAPI)
 		for _, ep := range tokenEndpoints {
 			token := e.SessionsToken // lacks api
@@ -98,7 +99,7 @@ func TestAAT_ScopesAreEnforced_403(t *testing.T) {
 
 func TestAAT_RecordsLastUse(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := kithtest.New(t, st, kithtest.Options{})
+		e := httpapitest.New(t, st, httpapitest.Options{})
 		e.Do("GET", "/api/v1/users", e.APIToken, nil)
 		toks, err := e.Apps.Tokens(context.Background(), e.App.ID)
 		if err != nil {
@@ -118,8 +119,8 @@ func TestAAT_RecordsLastUse(t *testing.T) {
 
 func TestAPI_AnotherOrganizationsIdsAre404_V5(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		victim := kithtest.New(t, st, kithtest.Options{})
-		attacker := kithtest.New(t, st, kithtest.Options{})
+		victim := httpapitest.New(t, st, httpapitest.Options{})
+		attacker := httpapitest.New(t, st, httpapitest.Options{})
 		if victim.App.OrgID == attacker.App.OrgID {
 			t.Fatal("the two apps share an organization")
 		}
@@ -167,7 +168,7 @@ func TestAPI_AnotherOrganizationsIdsAre404_V5(t *testing.T) {
 
 func TestSecrets_NeverInResponsesOrLogs(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := kithtest.New(t, st, kithtest.Options{})
+		e := httpapitest.New(t, st, httpapitest.Options{})
 		secrets := []string{e.SessionsToken, e.APIToken}
 		var bodies []string
 		for _, tok := range secrets {
@@ -203,7 +204,7 @@ func TestSecrets_NeverInResponsesOrLogs(t *testing.T) {
 
 func TestAAT_EndpointsSendNoCORSHeaders(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
-	e := kithtest.New(t, st, kithtest.Options{})
+	e := httpapitest.New(t, st, httpapitest.Options{})
 	for _, ep := range tokenEndpoints {
 		r := kithtest.Do(t, e.Server.URL, "OPTIONS", ep.path, map[string]string{
 			"Origin": "https://evil.example", "Access-Control-Request-Method": ep.method,

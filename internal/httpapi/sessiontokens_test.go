@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kith-chat/kith/internal/httpapitest"
 	"github.com/kith-chat/kith/internal/keys"
 	"github.com/kith-chat/kith/internal/kith"
 	"github.com/kith-chat/kith/internal/kithtest"
@@ -17,7 +18,7 @@ import (
 )
 
 // records counts the users, accounts and workspaces of the env's org.
-func records(t *testing.T, e *kithtest.Env) [3]int {
+func records(t *testing.T, e *httpapitest.Env) [3]int {
 	t.Helper()
 	ctx := context.Background()
 	u, err1 := e.Store.Users(ctx, e.App.OrgID, kith.UserFilter{})
@@ -46,7 +47,7 @@ func wantError(t *testing.T, r *kithtest.Response, status int, code kith.Code, f
 }
 
 // sessionUser checks a session token and returns whom it is for.
-func sessionUser(t *testing.T, e *kithtest.Env, token string) *keys.SessionClaims {
+func sessionUser(t *testing.T, e *httpapitest.Env, token string) *keys.SessionClaims {
 	t.Helper()
 	c, err := keys.ParseSessionToken(e.App.SessionSecret, e.App.ID, token, time.Now())
 	if err != nil {
@@ -57,7 +58,7 @@ func sessionUser(t *testing.T, e *kithtest.Env, token string) *keys.SessionClaim
 
 func TestM1_SeedRequestVerbatimNamesThePlaceholderField_M1_F5(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := kithtest.New(t, st, kithtest.Options{})
+		e := httpapitest.New(t, st, httpapitest.Options{})
 		r := kithtest.Do(t, e.Server.URL, "POST", "/internal/auth-tokens.create", map[string]string{
 			"accept":        "application/json, text/plain, */*",
 			"authorization": e.SessionsToken, // as the seed sends it: no Bearer
@@ -72,7 +73,7 @@ func TestM1_SeedRequestVerbatimNamesThePlaceholderField_M1_F5(t *testing.T) {
 
 func TestM1_SeedRequestWithDefinedFieldsAnswers201_M1_R3(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := kithtest.New(t, st, kithtest.Options{})
+		e := httpapitest.New(t, st, httpapitest.Options{})
 		storetest.NewField(t, st, e.App, kith.ObjectUser, "tnt__field1_name", kith.FieldText)
 		storetest.NewField(t, st, e.App, kith.ObjectAccount, "tnt__field2_name", kith.FieldText)
 		for _, path := range []string{"/internal/auth-tokens.create", "/auth-tokens.create"} {
@@ -121,7 +122,7 @@ func TestM1_SeedRequestWithDefinedFieldsAnswers201_M1_R3(t *testing.T) {
 
 func TestM1_ConcurrentRequestsForOneNewUserMakeOneOfEach_R1(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := kithtest.New(t, st, kithtest.Options{})
+		e := httpapitest.New(t, st, httpapitest.Options{})
 		body := `{"rev_info":{"user_ref":"racer-1","account_ref":"race.com","workspace_ref":"race-ws",
 			"user_traits":{"email":"racer@race.com","display_name":"Racer"}}}`
 		const n = 64
@@ -159,7 +160,7 @@ func TestM1_ConcurrentRequestsForOneNewUserMakeOneOfEach_R1(t *testing.T) {
 
 func TestM1_WorkspaceUnderAnotherAccountIs409AndWritesNothing_R3_R7(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := kithtest.New(t, st, kithtest.Options{})
+		e := httpapitest.New(t, st, httpapitest.Options{})
 		ok := e.Do("POST", "/auth-tokens.create", e.SessionsToken,
 			`{"rev_info":{"user_ref":"a","account_ref":"acme.com","workspace_ref":"shared"}}`)
 		if ok.Status != http.StatusCreated {
@@ -178,10 +179,10 @@ func TestM1_WorkspaceUnderAnotherAccountIs409AndWritesNothing_R3_R7(t *testing.T
 
 func TestM1_ExpiresInIsDaysCappedByTheApp_M1(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := kithtest.New(t, st, kithtest.Options{})
-		long := kithtest.New(t, st, kithtest.Options{Settings: []string{"session_token_max_lifetime=30d"}})
+		e := httpapitest.New(t, st, httpapitest.Options{})
+		long := httpapitest.New(t, st, httpapitest.Options{Settings: []string{"session_token_max_lifetime=30d"}})
 		tests := []struct {
-			env       *kithtest.Env
+			env       *httpapitest.Env
 			expiresIn string
 			want      int
 		}{
@@ -247,7 +248,7 @@ func TestM1_BadInputIs400NamingTheFieldAndWritesNothing_F1_F2_F4_F6(t *testing.T
 		{"custom field undefined", `{"rev_info":{"user_ref":"u","user_traits":{"custom_fields":{"tnt__nope":1}}}}`, kith.CodeUnknownCustomField, "rev_info.user_traits.custom_fields.tnt__nope"},
 	}
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := kithtest.New(t, st, kithtest.Options{})
+		e := httpapitest.New(t, st, httpapitest.Options{})
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				r := e.Do("POST", "/internal/auth-tokens.create", e.SessionsToken, tt.body)
@@ -262,7 +263,7 @@ func TestM1_BadInputIs400NamingTheFieldAndWritesNothing_F1_F2_F4_F6(t *testing.T
 
 func TestM1_EmailTakenIs409NamingTheField_R6(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := kithtest.New(t, st, kithtest.Options{})
+		e := httpapitest.New(t, st, httpapitest.Options{})
 		first := e.Do("POST", "/auth-tokens.create", e.SessionsToken, `{"rev_info":{"user_ref":"a","user_traits":{"email":"Same@Example.com"}}}`)
 		if first.Status != http.StatusCreated {
 			t.Fatalf("setup: %d %s", first.Status, first.Body)
@@ -270,7 +271,7 @@ func TestM1_EmailTakenIs409NamingTheField_R6(t *testing.T) {
 		r := e.Do("POST", "/auth-tokens.create", e.SessionsToken, `{"rev_info":{"user_ref":"b","user_traits":{"email":"same@example.COM"}}}`)
 		wantError(t, r, http.StatusConflict, kith.CodeEmailTaken, "rev_info.user_traits.email")
 
-		shared := kithtest.New(t, st, kithtest.Options{Settings: []string{"email_unique=false"}})
+		shared := httpapitest.New(t, st, httpapitest.Options{Settings: []string{"email_unique=false"}})
 		for _, ref := range []string{"a", "b"} {
 			r := shared.Do("POST", "/auth-tokens.create", shared.SessionsToken, `{"rev_info":{"user_ref":"`+ref+`","user_traits":{"email":"same@example.com"}}}`)
 			if r.Status != http.StatusCreated {
@@ -282,7 +283,7 @@ func TestM1_EmailTakenIs409NamingTheField_R6(t *testing.T) {
 
 func TestM2_AuthenticateUserFindsTheContactByEmail_M2_R5(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := kithtest.New(t, st, kithtest.Options{})
+		e := httpapitest.New(t, st, httpapitest.Options{})
 		storetest.NewField(t, st, e.App, kith.ObjectUser, "tnt__plan", kith.FieldEnum, "free", "pro")
 		type answer struct {
 			Token   string `json:"token"`
@@ -334,7 +335,7 @@ func compact(v map[string]any) string {
 
 func TestM1_ExpiresInTooLargeOrTooSmall_M1_F6(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
-	e := kithtest.New(t, st, kithtest.Options{})
+	e := httpapitest.New(t, st, httpapitest.Options{})
 	r := e.Do("POST", "/auth-tokens.create", e.SessionsToken, `{"rev_info":{"user_ref":"big"},"expires_in":1e300}`)
 	if r.Status != http.StatusCreated || r.JSON(t)["expires_in"] != float64(3600) {
 		t.Fatalf("a huge expires_in: %d %s, want the app's cap of 3600 s", r.Status, r.Body)

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/kithtest"
 )
 
 // fieldDefs are one organization's user field definitions, one per type.
@@ -62,7 +63,7 @@ func TestFieldName_TntPrefixLowerCase_F5(t *testing.T) {
 				}
 				return
 			}
-			assertKithErr(t, err, kith.CodeUnknownCustomField, "custom_fields")
+			kithtest.WantError(t, err, kith.CodeUnknownCustomField, "custom_fields")
 		})
 	}
 }
@@ -134,7 +135,7 @@ func TestCheckFields_TypesAndUnknown_F5(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := identity.CheckFields([]identity.RawField{rawField(tc.field, tc.value)}, fieldDefs)
 			if tc.code != "" {
-				assertKithErr(t, err, tc.code, fieldsPath+tc.field)
+				kithtest.WantError(t, err, tc.code, fieldsPath+tc.field)
 				if got != nil {
 					t.Errorf("fields = %v next to an error, want nil", got)
 				}
@@ -170,7 +171,7 @@ func TestCheckFields_SeveralAtOnceAllOrNothing_F5_R7(t *testing.T) {
 	// One bad value anywhere: an error naming it, and nothing to apply.
 	bad := append(raw[:4:4], rawField("tnt__seats2", `1`))
 	got, err = identity.CheckFields(bad, fieldDefs)
-	assertKithErr(t, err, kith.CodeUnknownCustomField, fieldsPath+"tnt__seats2")
+	kithtest.WantError(t, err, kith.CodeUnknownCustomField, fieldsPath+"tnt__seats2")
 	if got != nil {
 		t.Errorf("fields = %v next to an error, want nil", got)
 	}
@@ -199,7 +200,7 @@ func TestCheckFields_AtMost100_F6(t *testing.T) {
 		t.Fatalf("100 fields: got %d fields, error %v; want 100 and no error", len(got), err)
 	}
 	got, err = identity.CheckFields(raw, defs)
-	assertKithErr(t, err, kith.CodeTooLong, fieldsPath+"tnt__f0")
+	kithtest.WantError(t, err, kith.CodeTooLong, fieldsPath+"tnt__f0")
 	if got != nil {
 		t.Errorf("fields = %v next to an error, want nil", got)
 	}
@@ -267,7 +268,7 @@ func TestNewFieldDefinition_Validates_F5(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := identity.NewFieldDefinition(tc.object, tc.field, tc.typ, tc.values)
 			if tc.code != "" {
-				assertKithErr(t, err, tc.code, tc.codeField)
+				kithtest.WantError(t, err, tc.code, tc.codeField)
 				if got != nil {
 					t.Errorf("definition = %+v next to an error, want nil", got)
 				}

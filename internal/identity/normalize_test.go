@@ -11,20 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/kithtest"
 )
-
-// assertKithErr fails unless err is a *kith.Error with exactly code and
-// field. (resolve_test.go has wantCode; this one reports without stopping.)
-func assertKithErr(t *testing.T, err error, code kith.Code, field string) {
-	t.Helper()
-	var e *kith.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error = %v (%T), want a *kith.Error with code %s and field %q", err, err, code, field)
-	}
-	if e.Code != code || e.Field != field {
-		t.Errorf("error = %v; want code %s and field %q", err, code, field)
-	}
-}
 
 // normCase is one input of a normalising function: the value it returns,
 // or the code of the error it refuses the input with.
@@ -42,7 +30,7 @@ func runNorm(t *testing.T, field string, fn func(field, s string) (string, error
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := fn(field, tc.in)
 			if tc.code != "" {
-				assertKithErr(t, err, tc.code, field)
+				kithtest.WantError(t, err, tc.code, field)
 				if got != "" {
 					t.Errorf("value = %q next to an error, want empty", got)
 				}
@@ -371,7 +359,7 @@ func TestList_NormalisesDedupsAndLimits_F2_F6(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := identity.List(field, tc.in, tc.fn)
 			if tc.code != "" {
-				assertKithErr(t, err, tc.code, tc.codeField)
+				kithtest.WantError(t, err, tc.code, tc.codeField)
 				if got != nil {
 					t.Errorf("list = %q next to an error, want nil", got)
 				}

@@ -3,13 +3,13 @@ package identity_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/kithtest"
 	"github.com/kith-chat/kith/internal/store"
 	"github.com/kith-chat/kith/internal/storetest"
 )
@@ -42,17 +42,6 @@ func mustResolve(t *testing.T, s kith.Store, app *kith.App, c identity.Claim) *i
 		t.Fatalf("resolve %+v: %v", c, err)
 	}
 	return res
-}
-
-func wantCode(t *testing.T, err error, code kith.Code, field string) {
-	t.Helper()
-	var e *kith.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error = %v, want a *kith.Error with code %s", err, code)
-	}
-	if e.Code != code || e.Field != field {
-		t.Fatalf("error = %s (field %q), want code %s and field %q", e.Code, e.Field, code, field)
-	}
 }
 
 // counts returns how many users, accounts and workspaces the org has.
@@ -242,7 +231,7 @@ func TestResolve_WorkspaceUnderAnotherAccountIsConflictWritingNothing_R3_R7(t *t
 
 		for _, account := range []string{"globex.com", "initech.com"} { // existing, and new
 			_, err := resolve(t, s, app, identity.Claim{UserRef: "new-user", AccountRef: account, WorkspaceRef: "shared"})
-			wantCode(t, err, kith.CodeWorkspaceMoved, "workspace_ref")
+			kithtest.WantError(t, err, kith.CodeWorkspaceMoved, "workspace_ref")
 			if got := counts(t, s, app); got != before {
 				t.Fatalf("after the conflict: users, accounts, workspaces = %v, want %v unchanged", got, before)
 			}
@@ -362,14 +351,14 @@ func TestResolve_EmailUniqueness_R6(t *testing.T) {
 			before := counts(t, s, app)
 			_, err := resolve(t, s, app, identity.Claim{UserRef: "second", AccountRef: "new.com",
 				User: identity.UserTraits{Email: identity.Put("taken@example.com")}})
-			wantCode(t, err, kith.CodeEmailTaken, "email")
+			kithtest.WantError(t, err, kith.CodeEmailTaken, "email")
 			if got := counts(t, s, app); got != before {
 				t.Fatalf("after the conflict: %v, want %v", got, before)
 			}
 			// Taking the email as an update is refused the same way.
 			mustResolve(t, s, app, identity.Claim{UserRef: "third"})
 			_, err = resolve(t, s, app, identity.Claim{UserRef: "third", User: identity.UserTraits{Email: identity.Put("taken@example.com")}})
-			wantCode(t, err, kith.CodeEmailTaken, "email")
+			kithtest.WantError(t, err, kith.CodeEmailTaken, "email")
 		})
 		t.Run("off: shared emails allowed", func(t *testing.T) {
 			app, _ := storetest.NewApp(t, s, "email_unique=false")
@@ -414,7 +403,7 @@ func TestResolve_UnknownCustomFieldWritesNothing_R7_F5(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				_, err := resolve(t, s, app, tt.claim)
-				wantCode(t, err, tt.code, tt.field)
+				kithtest.WantError(t, err, tt.code, tt.field)
 				if got := counts(t, s, app); got != [3]int{} {
 					t.Fatalf("a refused claim wrote %v", got)
 				}

@@ -1,0 +1,85 @@
+// Package httpapitest starts a real Kith HTTP server on a real store for
+// tests, with an app and its access tokens.
+package httpapitest
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/kith-chat/kith/internal/apps"
+	"github.com/kith-chat/kith/internal/httpapi"
+	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/kithtest"
+	"github.com/kith-chat/kith/internal/store"
+	"github.com/kith-chat/kith/internal/storetest"
+)
+
+// Env is a running server with one app.
+type Env struct {
+	t      testing.TB
+	Store  *store.Store
+	Server *httptest.Server
+	Apps   *apps.Service
+	App    *kith.App
+	// SessionsToken has scope sessions only; APIToken has sessions and api.
+	SessionsToken, APIToken string
+	// Logs holds every line the server logged, as JSON.
+	Logs *kithtest.SyncBuffer
+}
+
+// Options tune New.
+type Options struct {
+	Limits httpapi.Limits
+	Now    func() time.Time
+	// Settings are name=value app settings.
+	Settings []string
+}
+
+// New starts a server on st with a new app in a new organization.
+func New(t testing.TB, st *store.Store, opts Options) *Env {
+	t.Helper()
+	if opts.Limits == (httpapi.Limits{}) {
+		opts.Limits = httpapi.Limits{MaxBodyBytes: 64 << 10} // no rate limit unless asked
+	}
+	logs := &kithtest.SyncBuffer{}
+	srv := httpapi.New(httpapi.Config{
+		Store:  st,
+		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Limits: opts.Limits,
+		Now:    opts.Now,
+	})
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	e := &Env{t: t, Store: st, Server: ts, Apps: &apps.Service{Store: st, Now: opts.Now}, Logs: logs}
+	app, tok := storetest.NewApp(t, st, opts.Settings...)
+	e.App, e.SessionsToken = app, tok.Secret
+	e.APIToken = e.NewToken(kith.ScopeSessions, kith.ScopeAPI)
+	return e
+}
+
+// NewToken makes another access token for the app with the given scopes.
+func (e *Env) NewToken(scopes ...kith.Scope) string {
+	e.t.Helper()
+	tok, err := e.Apps.CreateToken(context.Background(), e.App.ID, scopes, 0)
+	if err != nil {
+		e.t.Fatalf("create token: %v", err)
+	}
+	return tok.Secret
+}
+
+// Do sends a request with the token in the Authorization header (none if
+// empty). body is sent as is if it is a string or []byte, else as JSON.
+func (e *Env) Do(method, path, token string, body any) *kithtest.Response {
+	e.t.Helper()
+	return kithtest.Do(e.t, e.Server.URL, method, path, map[string]string{"Authorization": bearer(token)}, body)
+}
+
+func bearer(token string) string {
+	if token == "" {
+		return ""
+	}
+	return "Bearer " + token
+}

@@ -16,7 +16,7 @@ const touchEvery = time.Minute
 
 // dummyHash is compared against when a token id is unknown, so that an
 // unknown id costs the same time as a wrong secret.
-var dummyHash = keys.HashAAT("kith_aat_dummy")
+var dummyHash = keys.Hash("kith_aat_dummy")
 
 // Authenticate checks an application access token and returns its app. The
 // errors never contain the token: CodeMissingAccessToken, then
@@ -30,19 +30,19 @@ func (s *Service) Authenticate(ctx context.Context, token string, scope kith.Sco
 	}
 	invalid := kith.Errorf(kith.CodeInvalidAccessToken, "authorization",
 		"the application access token is not valid: it may be mistyped or revoked")
-	id, ok := keys.ParseAAT(token)
+	id, ok := keys.AAT.Parse(token)
 	if !ok {
 		return nil, nil, invalid
 	}
 	t, err := s.Store.AccessToken(ctx, id)
 	if errors.Is(err, kith.ErrNotFound) {
-		keys.MatchAAT(token, dummyHash)
+		keys.Match(token, dummyHash)
 		return nil, nil, invalid
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	if !keys.MatchAAT(token, t.Hash) || t.Revoked() {
+	if !keys.Match(token, t.Hash) || t.Revoked() {
 		return nil, nil, invalid
 	}
 	now := s.now()

@@ -147,9 +147,9 @@ func (s *Service) CreateToken(ctx context.Context, appID string, scopes []kith.S
 }
 
 func createToken(ctx context.Context, tx kith.Tx, app *kith.App, scopes []kith.Scope, expires, now time.Time) (*NewToken, error) {
-	t := &kith.AccessToken{ID: newTokenID(), AppID: app.ID, OrgID: app.OrgID, Scopes: scopes,
+	t := &kith.AccessToken{ID: keys.AAT.NewID(), AppID: app.ID, OrgID: app.OrgID, Scopes: scopes,
 		CreatedAt: now, ExpiresAt: expires}
-	secret, hash := keys.NewAAT(t.ID)
+	secret, hash := keys.AAT.New(t.ID)
 	t.Hash = hash
 	if err := tx.CreateAccessToken(ctx, t); err != nil {
 		return nil, err

@@ -45,6 +45,28 @@ type Reader interface {
 
 	// Events lists a user's identity events, oldest first.
 	Events(ctx context.Context, orgID, userID string, p Page) ([]*IdentityEvent, error)
+
+	// DeviceByToken returns an app's device by the hash of its token.
+	DeviceByToken(ctx context.Context, appID string, tokenHash []byte) (*Device, error)
+	Device(ctx context.Context, orgID, id string) (*Device, error)
+	// Session returns a widget session by id, whatever its state.
+	Session(ctx context.Context, id string) (*Session, error)
+	// Sessions lists a user's widget sessions, newest first.
+	Sessions(ctx context.Context, orgID, userID string) ([]*Session, error)
+	// Redemption returns the device that redeemed a session token, or
+	// ErrNotFound.
+	Redemption(ctx context.Context, appID, jti string) (deviceID string, err error)
+
+	Conversation(ctx context.Context, orgID, id string) (*Conversation, error)
+	// Conversations lists conversations, most recently updated first, with
+	// the number of agent messages each user has not read.
+	Conversations(ctx context.Context, orgID string, f ConversationFilter) ([]*ConversationSummary, error)
+	// Messages lists a conversation's messages, oldest first.
+	Messages(ctx context.Context, orgID, conversationID string, p Page) ([]*Message, error)
+
+	// LiveEvents lists the events after id that concern a user, a device or
+	// a session, oldest first; the caller still decides which it may see.
+	LiveEvents(ctx context.Context, orgID string, after int64, f LiveEventFilter, limit int) ([]*LiveEvent, error)
 }
 
 // Writer changes records. Create methods assign the record's id when it is
@@ -74,6 +96,27 @@ type Writer interface {
 	AddWorkspaceMember(ctx context.Context, orgID, workspaceID, userID string, at time.Time) (bool, error)
 
 	AddEvents(ctx context.Context, events ...*IdentityEvent) error
+
+	CreateDevice(ctx context.Context, d *Device) error
+	UpdateDevice(ctx context.Context, d *Device) error
+	CreateSession(ctx context.Context, s *Session) error
+	UpdateSession(ctx context.Context, s *Session) error
+	// RevokeSessions revokes the active sessions of a user (all of them
+	// when sessionID is empty, else that one) and returns those it revoked.
+	RevokeSessions(ctx context.Context, orgID, userID, sessionID string, at time.Time) ([]*Session, error)
+	// Redeem records that a device redeemed a session token.
+	Redeem(ctx context.Context, appID, jti, deviceID string, expires time.Time) error
+
+	CreateConversation(ctx context.Context, c *Conversation) error
+	UpdateConversation(ctx context.Context, c *Conversation) error
+	// MoveConversations gives a user's conversations started on a device to
+	// another user (S5, claim) and returns how many moved.
+	MoveConversations(ctx context.Context, orgID, fromUserID, deviceID, toUserID string, verified bool) (int, error)
+	CreateMessage(ctx context.Context, m *Message) error
+
+	// AppendLiveEvent numbers and stores an event. Events of one
+	// organization are numbered in the order their transactions commit.
+	AppendLiveEvent(ctx context.Context, e *LiveEvent) error
 }
 
 // Tx is one transaction: reads see its own writes, and either every write
@@ -98,6 +141,17 @@ type Store interface {
 	// best-effort write of its own, outside any transaction, and skips the
 	// write when a use within the last minute is already recorded.
 	TouchAccessToken(ctx context.Context, id string, at time.Time) error
+
+	// TouchSession and TouchUser record activity, as TouchAccessToken.
+	TouchSession(ctx context.Context, id string, at time.Time) error
+	TouchUser(ctx context.Context, id string, at time.Time) error
+
+	// ExpireAnonymous cuts the anonymous users of an app idle since before
+	// cutoff off from every browser: their sessions are revoked and their
+	// devices forget them. Anonymous sessions without a user and devices
+	// idle as long are deleted, and so are live events older than
+	// eventsBefore. It reports how many users expired.
+	ExpireAnonymous(ctx context.Context, appID string, cutoff, eventsBefore time.Time) (int, error)
 
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
@@ -131,4 +185,32 @@ type WorkspaceFilter struct {
 	AccountID string
 	UserID    string // workspaces the user is a member of
 	Page
+}
+
+// ConversationFilter narrows a list of conversations. The widget's filter
+// comes from identity.Visible; agents filter by user only.
+type ConversationFilter struct {
+	UserID string
+	// DeviceID, when set, keeps the conversations started on that device.
+	DeviceID string
+	// VerifiedOnly keeps the conversations started by verified sessions.
+	VerifiedOnly bool
+	// WorkspaceRef, when not nil, keeps the conversations of that
+	// workspace ("" for those without one).
+	WorkspaceRef *string
+	Page
+}
+
+// ConversationSummary is a conversation with its last message and the
+// number of agent messages its user has not read.
+type ConversationSummary struct {
+	*Conversation
+	LastMessage *Message // nil for none
+	Unread      int
+}
+
+// LiveEventFilter selects the events that concern any of a user, a device
+// or a session.
+type LiveEventFilter struct {
+	UserID, DeviceID, SessionID string
 }

@@ -107,6 +107,8 @@ func (w *where) page(p kith.Page) string {
 	return " ORDER BY id LIMIT " + strconv.Itoa(limit)
 }
 
+func itoa(n int) string { return strconv.Itoa(n) }
+
 func (w *where) String() string {
 	if len(w.conds) == 0 {
 		return ""

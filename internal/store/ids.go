@@ -29,4 +29,6 @@ const (
 	prefixAccount   = "acc"
 	prefixWorkspace = "wsp"
 	prefixEvent     = "evt"
+	prefixConv      = "cnv"
+	prefixMessage   = "msg"
 )

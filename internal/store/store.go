@@ -144,7 +144,7 @@ func (s *Store) tx(ctx context.Context, fn func(context.Context, kith.Tx) error)
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err := fn(ctx, &txn{reads: reads{q: sqlTx}}); err != nil {
+	if err := fn(ctx, &txn{reads: reads{q: sqlTx}, postgres: s.dialect.name == "postgres"}); err != nil {
 		return err
 	}
 	return sqlTx.Commit()
@@ -180,6 +180,9 @@ type querier interface {
 type reads struct{ q querier }
 
 // txn implements kith.Tx: the reads and the writes of one transaction.
-type txn struct{ reads }
+type txn struct {
+	reads
+	postgres bool
+}
 
 var _ kith.Tx = (*txn)(nil)

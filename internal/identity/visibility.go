@@ -1,0 +1,61 @@
+package identity
+
+import "github.com/kith-chat/kith/internal/kith"
+
+// Viewer is whom a widget session shows conversations to.
+type Viewer struct {
+	// UserID is the session's user; empty for an anonymous visitor who has
+	// not written yet, who has no conversations.
+	UserID   string
+	DeviceID string
+	Trust    kith.Trust
+	// WorkspaceRef is the session's workspace scope; empty for none.
+	WorkspaceRef string
+}
+
+// CanSee decides whether a widget session may see a conversation:
+//
+//   - V4: only the conversations of its workspace scope (or, without one,
+//     those without a workspace);
+//   - V2: a verified session sees every conversation of its user that a
+//     verified session started, on any device;
+//   - V3: an unverified or anonymous session sees only what its own user
+//     started on its own device.
+//
+// Anything else is not found (V5).
+func CanSee(v Viewer, c *kith.Conversation) bool {
+	if v.UserID == "" || c.UserID != v.UserID || c.WorkspaceRef != v.WorkspaceRef {
+		return false
+	}
+	if v.Trust == kith.TrustVerified {
+		return c.Verified
+	}
+	return c.DeviceID == v.DeviceID
+}
+
+// Visible is CanSee as a store filter: the conversations it lists are
+// exactly those CanSee allows. ok is false when the viewer can see nothing.
+func Visible(v Viewer) (f kith.ConversationFilter, ok bool) {
+	if v.UserID == "" {
+		return f, false
+	}
+	ws := v.WorkspaceRef
+	f = kith.ConversationFilter{UserID: v.UserID, WorkspaceRef: &ws}
+	if v.Trust == kith.TrustVerified {
+		f.VerifiedOnly = true
+	} else {
+		f.DeviceID = v.DeviceID
+	}
+	return f, true
+}
+
+// CanHear decides whether a widget session may hear a live event: events
+// addressed to the session itself, and events about conversations it can
+// see.
+func CanHear(v Viewer, sessionID string, e *kith.LiveEvent) bool {
+	if e.SessionID != "" {
+		return e.SessionID == sessionID
+	}
+	return CanSee(v, &kith.Conversation{UserID: e.UserID, DeviceID: e.DeviceID, Verified: e.Verified,
+		WorkspaceRef: e.WorkspaceRef})
+}

@@ -1,0 +1,119 @@
+package identity_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/kith-chat/kith/internal/identity"
+	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/store"
+	"github.com/kith-chat/kith/internal/storetest"
+	"pgregory.net/rapid"
+)
+
+func TestCanSee_Rules_V2_V3_V4(t *testing.T) {
+	conv := func(user, device string, verified bool, ws string) *kith.Conversation {
+		return &kith.Conversation{UserID: user, DeviceID: device, Verified: verified, WorkspaceRef: ws}
+	}
+	verified := identity.Viewer{UserID: "u", DeviceID: "d1", Trust: kith.TrustVerified}
+	unverified := identity.Viewer{UserID: "u", DeviceID: "d1", Trust: kith.TrustUnverified}
+	anonymous := identity.Viewer{UserID: "u", DeviceID: "d1", Trust: kith.TrustAnonymous}
+	scoped := identity.Viewer{UserID: "u", DeviceID: "d1", Trust: kith.TrustVerified, WorkspaceRef: "ws"}
+	tests := []struct {
+		name string
+		v    identity.Viewer
+		c    *kith.Conversation
+		want bool
+	}{
+		{"V2 verified sees its verified conversation from another device", verified, conv("u", "d2", true, ""), true},
+		{"V2 verified does not see what an unverified session of the same user started", verified, conv("u", "d1", false, ""), false},
+		{"V3 unverified sees its own device's", unverified, conv("u", "d1", false, ""), true},
+		{"V3 unverified does not see another device's", unverified, conv("u", "d2", false, ""), false},
+		{"V3 anonymous sees its own device's", anonymous, conv("u", "d1", false, ""), true},
+		{"V3 anonymous does not see another device's", anonymous, conv("u", "d2", false, ""), false},
+		{"nobody sees another user's", verified, conv("other", "d1", true, ""), false},
+		{"V4 a scoped session sees its workspace's", scoped, conv("u", "d2", true, "ws"), true},
+		{"V4 a scoped session does not see other workspaces'", scoped, conv("u", "d1", true, "other"), false},
+		{"V4 a scoped session does not see unscoped ones", scoped, conv("u", "d1", true, ""), false},
+		{"V4 an unscoped session does not see scoped ones", verified, conv("u", "d1", true, "ws"), false},
+		{"a visitor who never wrote sees nothing", identity.Viewer{DeviceID: "d1", Trust: kith.TrustAnonymous}, conv("", "d1", false, ""), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := identity.CanSee(tt.v, tt.c); got != tt.want {
+				t.Fatalf("CanSee = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestVisible_FilterMatchesCanSee_V2_V3_V4 checks, on both stores and for
+// random populations of conversations and viewers, that the store filter
+// made by Visible lists exactly the conversations CanSee allows.
+func TestVisible_FilterMatchesCanSee_V2_V3_V4(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		app, _ := storetest.NewApp(t, s)
+		ctx := context.Background()
+		users := []string{}
+		for i := range 3 {
+			u := &kith.User{OrgID: app.OrgID, Trust: kith.TrustVerified, DisplayName: fmt.Sprint("U", i),
+				CreatedAt: time.Now(), UpdatedAt: time.Now()}
+			if err := s.Tx(ctx, func(ctx context.Context, tx kith.Tx) error { return tx.CreateUser(ctx, u) }); err != nil {
+				t.Fatal(err)
+			}
+			users = append(users, u.ID)
+		}
+		devices := []string{"d1", "d2", "d3"}
+		workspaces := []string{"", "ws-a", "ws-b"}
+		var all []*kith.Conversation
+		for _, u := range users {
+			for _, d := range devices {
+				for _, ws := range workspaces {
+					for _, verified := range []bool{false, true} {
+						c := &kith.Conversation{OrgID: app.OrgID, AppID: app.ID, UserID: u, DeviceID: d, Verified: verified,
+							WorkspaceRef: ws, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+						if err := s.Tx(ctx, func(ctx context.Context, tx kith.Tx) error { return tx.CreateConversation(ctx, c) }); err != nil {
+							t.Fatal(err)
+						}
+						all = append(all, c)
+					}
+				}
+			}
+		}
+		rapid.Check(t, func(rt *rapid.T) {
+			v := identity.Viewer{
+				UserID:       rapid.SampledFrom(append(users, "")).Draw(rt, "user"),
+				DeviceID:     rapid.SampledFrom(devices).Draw(rt, "device"),
+				Trust:        rapid.SampledFrom([]kith.Trust{kith.TrustAnonymous, kith.TrustUnverified, kith.TrustVerified}).Draw(rt, "trust"),
+				WorkspaceRef: rapid.SampledFrom(workspaces).Draw(rt, "workspace"),
+			}
+			want := map[string]bool{}
+			for _, c := range all {
+				if identity.CanSee(v, c) {
+					want[c.ID] = true
+				}
+			}
+			f, ok := identity.Visible(v)
+			got := map[string]bool{}
+			if ok {
+				listed, err := s.Conversations(ctx, app.OrgID, f)
+				if err != nil {
+					rt.Fatal(err)
+				}
+				for _, c := range listed {
+					got[c.ID] = true
+				}
+			}
+			if len(got) != len(want) {
+				rt.Fatalf("viewer %+v: the store lists %d conversations, CanSee allows %d", v, len(got), len(want))
+			}
+			for id := range want {
+				if !got[id] {
+					rt.Fatalf("viewer %+v: %s is allowed but not listed", v, id)
+				}
+			}
+		})
+	})
+}

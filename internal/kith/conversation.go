@@ -1,0 +1,78 @@
+package kith
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Conversation is a thread between an end user and the support team.
+type Conversation struct {
+	ID       string
+	OrgID    string
+	AppID    string
+	UserID   string
+	DeviceID string // the device it was started on (V3)
+	// Verified says a verified session started it, which makes it visible
+	// to its user on every device (V2).
+	Verified bool
+	// WorkspaceRef is the workspace it belongs to (V4); empty for none.
+	WorkspaceRef string
+	// UserLastReadID is the last message the user has read; agent messages
+	// after it are unread.
+	UserLastReadID string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Author says who wrote a message.
+type Author string
+
+// The two sides of a conversation.
+const (
+	AuthorUser  Author = "user"
+	AuthorAgent Author = "agent"
+)
+
+// Message is one message of a conversation.
+type Message struct {
+	ID             string
+	OrgID          string
+	ConversationID string
+	Author         Author
+	AuthorID       string // the user, or the agent (empty for the server API)
+	AuthorName     string
+	Body           string
+	CreatedAt      time.Time
+}
+
+// LiveEventKind names a change the widget hears about.
+type LiveEventKind string
+
+// The changes a widget hears about.
+const (
+	LiveMessageCreated      LiveEventKind = "message.created"
+	LiveConversationUpdated LiveEventKind = "conversation.updated"
+	LiveSessionRevoked      LiveEventKind = "session.revoked"
+)
+
+// LiveEvent is one change, as the widget hears of it, with what it takes to
+// decide who may hear it: the conversation's user, device, trust and
+// workspace (V2-V4), or the session it is addressed to. Events are numbered
+// in the order they were committed, so that a widget can resume after the
+// last one it saw.
+type LiveEvent struct {
+	ID             int64
+	OrgID          string
+	AppID          string
+	Kind           LiveEventKind
+	UserID         string
+	UserTrust      Trust
+	DeviceID       string
+	SessionID      string // for events addressed to one session
+	ConversationID string
+	Verified       bool
+	WorkspaceRef   string
+	// Payload is the event's JSON as the widget receives it.
+	Payload   json.RawMessage
+	CreatedAt time.Time
+}

@@ -31,6 +31,17 @@ var statuses = map[kith.Code]int{
 	kith.CodeExpiredAccessToken: http.StatusUnauthorized,
 	kith.CodeInsufficientScope:  http.StatusForbidden,
 
+	kith.CodeInvalidSession:       http.StatusUnauthorized,
+	kith.CodeInvalidSessionToken:  http.StatusUnauthorized,
+	kith.CodeExpiredSessionToken:  http.StatusUnauthorized,
+	kith.CodeMissingUserAuthToken: http.StatusUnauthorized,
+	kith.CodeInvalidUserAuthToken: http.StatusUnauthorized,
+	kith.CodeInvalidJWT:           http.StatusUnauthorized,
+	kith.CodeVerificationRequired: http.StatusForbidden,
+	kith.CodeClaimNotAllowed:      http.StatusForbidden,
+	kith.CodeOriginNotAllowed:     http.StatusForbidden,
+	kith.CodeUnsupportedMethod:    http.StatusBadRequest,
+
 	kith.CodeNotFound:       http.StatusNotFound,
 	kith.CodeConflict:       http.StatusConflict,
 	kith.CodeEmailTaken:     http.StatusConflict,

@@ -15,6 +15,8 @@ type metrics struct {
 	duration      *prometheus.HistogramVec
 	sessionTokens *prometheus.CounterVec
 	usersCreated  *prometheus.CounterVec
+	// liveConnections counts the widgets connected for live events.
+	liveConnections prometheus.Gauge
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -32,8 +34,11 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		usersCreated: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "kith_users_created_total", Help: "Users created by identity resolution, by trust level.",
 		}, []string{"trust"}),
+		liveConnections: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "kith_live_connections", Help: "Widgets connected for live events.",
+		}),
 	}
-	reg.MustRegister(m.requests, m.duration, m.sessionTokens, m.usersCreated,
+	reg.MustRegister(m.requests, m.duration, m.sessionTokens, m.usersCreated, m.liveConnections,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

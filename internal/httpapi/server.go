@@ -1,14 +1,17 @@
 package httpapi
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/kith-chat/kith/api"
 	"github.com/kith-chat/kith/internal/apps"
+	"github.com/kith-chat/kith/internal/chat"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/realtime"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -36,6 +39,8 @@ type Server struct {
 	now      func() time.Time
 	metrics  *metrics
 	limiter  *limiter
+	chat     *chat.Service
+	hub      *realtime.Hub
 	handler  http.Handler
 }
 
@@ -48,6 +53,9 @@ type Config struct {
 	Registry *prometheus.Registry
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
+	// Broker carries live events between processes; an in-process one
+	// when nil.
+	Broker realtime.Broker
 }
 
 // New returns a server for the store in cfg.
@@ -69,6 +77,15 @@ func New(cfg Config) *Server {
 	s.apps = &apps.Service{Store: s.store, Now: s.now}
 	s.resolver = &identity.Resolver{Now: s.now}
 	s.metrics = newMetrics(reg)
+	broker := cfg.Broker
+	if broker == nil {
+		broker = realtime.NewLocal()
+	}
+	s.hub = realtime.NewHub()
+	// The subscription lasts as long as the broker: an in-process broker
+	// goes with its server.
+	_ = broker.Subscribe(context.Background(), s.hub.Deliver)
+	s.chat = &chat.Service{Store: s.store, Resolver: s.resolver, Broker: broker, Now: s.now, Log: s.log}
 	s.limiter = newLimiter(s.limits.TokenRate, s.limits.TokenBurst, s.now)
 	s.handler = s.routes(reg)
 	return s
@@ -97,6 +114,18 @@ func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 	handle("POST /auth-tokens.create", s.createSessionToken)
 	handle("POST /widget/authenticate-user", s.authenticateUser)
 
+	// The widget, called from the company's pages (S1-S8, V1-V7).
+	mux.HandleFunc("OPTIONS /widget/v1/", preflight)
+	handle("POST /widget/v1/sessions", s.startSession)
+	handle("DELETE /widget/v1/session", s.widget(s.endSession))
+	handle("POST /widget/v1/identity", s.widget(s.updateIdentity))
+	handle("GET /widget/v1/conversations", s.widget(s.widgetConversations))
+	handle("POST /widget/v1/conversations", s.widget(s.widgetStartConversation))
+	handle("GET /widget/v1/conversations/{id}/messages", s.widget(s.widgetMessages))
+	handle("POST /widget/v1/conversations/{id}/messages", s.widget(s.widgetSend))
+	handle("POST /widget/v1/conversations/{id}/read", s.widget(s.widgetRead))
+	handle("GET /widget/v1/events", s.widgetEvents)
+
 	// Server API (scope api).
 	handle("GET /api/v1/users", s.api(s.listUsers))
 	handle("GET /api/v1/users/{id}", s.api(s.getUser))
@@ -107,6 +136,13 @@ func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 	handle("GET /api/v1/workspaces/{id}", s.api(s.getWorkspace))
 	handle("GET /api/v1/custom-fields", s.api(s.listCustomFields))
 	handle("POST /api/v1/custom-fields", s.api(s.createCustomField))
+	handle("GET /api/v1/conversations", s.api(s.listConversations))
+	handle("GET /api/v1/conversations/{id}", s.api(s.getConversation))
+	handle("GET /api/v1/conversations/{id}/messages", s.api(s.listMessages))
+	handle("POST /api/v1/conversations/{id}/messages", s.api(s.replyToConversation))
+	handle("GET /api/v1/users/{id}/sessions", s.api(s.listUserSessions))
+	handle("DELETE /api/v1/users/{id}/sessions", s.api(s.revokeUserSessions))
+	handle("DELETE /api/v1/sessions/{id}", s.api(s.revokeSession))
 
 	// Anything else is a JSON 404, not the mux's text one.
 	handle("/", func(w http.ResponseWriter, r *http.Request) error {
@@ -124,3 +160,7 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 		}
 	})
 }
+
+// Chat returns the server's chat service, for the housekeeping kith serve
+// runs beside it (anonymous expiry).
+func (s *Server) Chat() *chat.Service { return s.chat }

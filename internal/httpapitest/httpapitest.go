@@ -21,6 +21,7 @@ import (
 type Env struct {
 	t      testing.TB
 	Store  *store.Store
+	API    *httpapi.Server
 	Server *httptest.Server
 	Apps   *apps.Service
 	App    *kith.App
@@ -53,7 +54,7 @@ func New(t testing.TB, st *store.Store, opts Options) *Env {
 	})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	e := &Env{t: t, Store: st, Server: ts, Apps: &apps.Service{Store: st, Now: opts.Now}, Logs: logs}
+	e := &Env{t: t, Store: st, API: srv, Server: ts, Apps: &apps.Service{Store: st, Now: opts.Now}, Logs: logs}
 	app, tok := storetest.NewApp(t, st, opts.Settings...)
 	e.App, e.SessionsToken = app, tok.Secret
 	e.APIToken = e.NewToken(kith.ScopeSessions, kith.ScopeAPI)

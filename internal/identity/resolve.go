@@ -290,3 +290,39 @@ func firstOf(s ...string) string {
 	}
 	return ""
 }
+
+// Update applies traits to a known user, as the widget's updateIdentity
+// does (S8): the reference never changes, custom fields are checked (F5) and
+// merged, R6 holds within the user's namespace, and the change is recorded
+// (R8). It returns the names of the traits that changed.
+func (r *Resolver) Update(ctx context.Context, tx kith.Tx, app *kith.App, u *kith.User, t UserTraits, method kith.Method) ([]string, error) {
+	c := &Claim{Method: method, Trust: u.Trust, User: t, Paths: Paths{Email: "email"}}
+	f, err := checkClaimFields(ctx, tx, app.OrgID, c)
+	if err != nil {
+		return nil, err
+	}
+	oldEmail := u.Email
+	changed := ApplyUser(u, t, f.user, f.unverified)
+	if u.DisplayName == "" {
+		u.DisplayName = r.name()
+	}
+	if u.Email != "" && u.Email != oldEmail {
+		holders, err := tx.UsersByEmail(ctx, app.OrgID, u.Trust, u.Email)
+		if err != nil {
+			return nil, err
+		}
+		if EmailConflict(app.Settings.EmailUnique, u, holders) != nil {
+			return nil, kith.Errorf(kith.CodeEmailTaken, "email",
+				"another user already has this email, and this app keeps emails unique (setting email_unique)")
+		}
+	}
+	if len(changed) == 0 {
+		return nil, nil
+	}
+	u.UpdatedAt = r.now()
+	if err := tx.UpdateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return changed, tx.AddEvents(ctx, &kith.IdentityEvent{OrgID: app.OrgID, UserID: u.ID, AppID: app.ID,
+		Kind: kith.EventTraitsChanged, Method: method, Detail: map[string]any{"fields": changed}, CreatedAt: u.UpdatedAt})
+}

@@ -31,6 +31,18 @@ const (
 	CodeInvalidAccessToken Code = "invalid_access_token" // malformed, unknown or revoked
 	CodeExpiredAccessToken Code = "expired_access_token"
 	CodeInsufficientScope  Code = "insufficient_scope" // 403: the token lacks the scope
+
+	// S2: the widget's ways in. The user_auth_token codes are Helpshift's.
+	CodeInvalidSession       Code = "invalid_session" // a widget session that is unknown, revoked or expired
+	CodeInvalidSessionToken  Code = "invalid_session_token"
+	CodeExpiredSessionToken  Code = "expired_session_token"
+	CodeMissingUserAuthToken Code = "missing_user_auth_token"
+	CodeInvalidUserAuthToken Code = "invalid_user_auth_token"
+	CodeInvalidJWT           Code = "invalid_jwt"
+	CodeVerificationRequired Code = "verification_required" // 403, S3
+	CodeClaimNotAllowed      Code = "claim_not_allowed"     // 403, S5
+	CodeOriginNotAllowed     Code = "origin_not_allowed"    // 403: the page is not among allowed_origins
+	CodeUnsupportedMethod    Code = "unsupported_method"    // 400: a way in this server does not offer yet
 )
 
 // Codes for the state of the world.

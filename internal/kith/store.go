@@ -17,6 +17,8 @@ type Reader interface {
 	// App returns an app by its public id, whatever its organization: the
 	// app id is how a request says which organization it is for.
 	App(ctx context.Context, id string) (*App, error)
+	// Apps lists an organization's apps, or every app when orgID is empty
+	// (for the server's own housekeeping).
 	Apps(ctx context.Context, orgID string) ([]*App, error)
 
 	// AccessToken returns a token by its id, whatever its state; callers
@@ -46,8 +48,6 @@ type Reader interface {
 	// Events lists a user's identity events, oldest first.
 	Events(ctx context.Context, orgID, userID string, p Page) ([]*IdentityEvent, error)
 
-	// DeviceByToken returns an app's device by the hash of its token.
-	DeviceByToken(ctx context.Context, appID string, tokenHash []byte) (*Device, error)
 	Device(ctx context.Context, orgID, id string) (*Device, error)
 	// Session returns a widget session by id, whatever its state.
 	Session(ctx context.Context, id string) (*Session, error)

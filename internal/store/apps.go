@@ -33,6 +33,10 @@ func (r reads) App(ctx context.Context, id string) (*kith.App, error) {
 }
 
 func (r reads) Apps(ctx context.Context, orgID string) ([]*kith.App, error) {
+	if orgID == "" {
+		rows, err := r.q.QueryContext(ctx, `SELECT `+appColumns+` FROM apps ORDER BY id`)
+		return list(rows, err, scanApp)
+	}
 	rows, err := r.q.QueryContext(ctx, `SELECT `+appColumns+` FROM apps WHERE org_id = $1 ORDER BY id`, orgID)
 	return list(rows, err, scanApp)
 }

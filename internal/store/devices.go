@@ -21,12 +21,6 @@ func scanDevice(row scanner) (*kith.Device, error) {
 	return &d, nil
 }
 
-func (r reads) DeviceByToken(ctx context.Context, appID string, tokenHash []byte) (*kith.Device, error) {
-	d, err := scanDevice(r.q.QueryRowContext(ctx,
-		`SELECT `+deviceColumns+` FROM devices WHERE app_id = $1 AND token_hash = $2`, appID, tokenHash))
-	return one(d, err, "device")
-}
-
 func (r reads) Device(ctx context.Context, orgID, id string) (*kith.Device, error) {
 	d, err := scanDevice(r.q.QueryRowContext(ctx,
 		`SELECT `+deviceColumns+` FROM devices WHERE org_id = $1 AND id = $2`, orgID, id))

@@ -35,10 +35,10 @@ func (r reads) LiveEvents(ctx context.Context, orgID string, after int64, f kith
 }
 
 // orEmpty keeps an empty filter field from matching the empty column of
-// events that are not about a user, a device or a session.
+// events that are not about a user, a device or a session: "-" is no id.
 func orEmpty(s string) string {
 	if s == "" {
-		return "\x00none"
+		return "-"
 	}
 	return s
 }

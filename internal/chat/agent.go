@@ -1,0 +1,106 @@
+package chat
+
+import (
+	"context"
+
+	"github.com/kith-chat/kith/internal/kith"
+)
+
+// The agents' side: agents see every conversation of their organization
+// and none of another's (V6). Ids of another organization are not found.
+
+// AgentConversations lists an organization's conversations, newest first,
+// optionally those of one user.
+func (s *Service) AgentConversations(ctx context.Context, orgID, userID string, p kith.Page) ([]*kith.ConversationSummary, error) {
+	return s.Store.Conversations(ctx, orgID, kith.ConversationFilter{UserID: userID, Page: p})
+}
+
+// AgentConversation returns one conversation of the organization.
+func (s *Service) AgentConversation(ctx context.Context, orgID, id string) (*kith.Conversation, error) {
+	return s.Store.Conversation(ctx, orgID, id)
+}
+
+// AgentMessages lists a conversation's messages.
+func (s *Service) AgentMessages(ctx context.Context, orgID, conversationID string, p kith.Page) ([]*kith.Message, error) {
+	if _, err := s.Store.Conversation(ctx, orgID, conversationID); err != nil {
+		return nil, err
+	}
+	return s.Store.Messages(ctx, orgID, conversationID, p)
+}
+
+// Reply adds an agent's message to a conversation; it reaches the widgets
+// that may see the conversation live.
+func (s *Service) Reply(ctx context.Context, orgID, conversationID, agentID, agentName, body string) (*kith.Message, error) {
+	body, err := checkBody(body)
+	if err != nil {
+		return nil, err
+	}
+	if agentName == "" {
+		agentName = "Support"
+	}
+	var m *kith.Message
+	err = s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+		conv, err := tx.Conversation(ctx, orgID, conversationID)
+		if err != nil {
+			return err
+		}
+		m, err = s.post(ctx, tx, rec, conv, kith.AuthorAgent, agentID, agentName, body)
+		return err
+	})
+	return m, err
+}
+
+// UserSessions lists a user's widget sessions (S7).
+func (s *Service) UserSessions(ctx context.Context, orgID, userID string) ([]*kith.Session, error) {
+	if _, err := s.Store.User(ctx, orgID, userID); err != nil {
+		return nil, err
+	}
+	return s.Store.Sessions(ctx, orgID, userID)
+}
+
+// RevokeSession revokes one widget session of the organization (S7); its
+// live connections close.
+func (s *Service) RevokeSession(ctx context.Context, orgID, sessionID string) error {
+	sess, err := s.Store.Session(ctx, sessionID)
+	if err != nil {
+		return err
+	}
+	if sess.OrgID != orgID {
+		return kith.NotFound("session")
+	}
+	now := s.now()
+	return s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+		if !sess.RevokedAt.IsZero() {
+			return nil
+		}
+		sess.RevokedAt = now
+		if err := tx.UpdateSession(ctx, sess); err != nil {
+			return err
+		}
+		return s.revoked(ctx, tx, rec, sess, "revoked by an agent", now)
+	})
+}
+
+// RevokeUserSessions revokes every widget session of a user (S7) and
+// returns how many were active.
+func (s *Service) RevokeUserSessions(ctx context.Context, orgID, userID string) (int, error) {
+	if _, err := s.Store.User(ctx, orgID, userID); err != nil {
+		return 0, err
+	}
+	now := s.now()
+	var n int
+	err := s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+		revoked, err := tx.RevokeSessions(ctx, orgID, userID, "", now)
+		if err != nil {
+			return err
+		}
+		for _, sess := range revoked {
+			if err := s.revoked(ctx, tx, rec, sess, "revoked by an agent", now); err != nil {
+				return err
+			}
+		}
+		n = len(revoked)
+		return nil
+	})
+	return n, err
+}

@@ -1,0 +1,70 @@
+package chat
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/kith-chat/kith/internal/identity"
+	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/realtime"
+)
+
+// IdentifiedSessionLifetime is how long a widget session of an identified
+// user lasts. Anonymous sessions last the app's anonymous_expiry, renewed
+// by use.
+const IdentifiedSessionLifetime = 30 * 24 * time.Hour
+
+// Service runs widget sessions and conversations on a store.
+type Service struct {
+	Store    kith.Store
+	Resolver *identity.Resolver
+	Broker   realtime.Broker
+	// Now returns the current time; time.Now when nil.
+	Now func() time.Time
+	// Log receives what fails after a commit (a publication); discarded
+	// when nil.
+	Log *slog.Logger
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// tx runs fn in a transaction and, once it has committed, publishes the
+// live events fn recorded.
+func (s *Service) tx(ctx context.Context, fn func(ctx context.Context, tx kith.Tx, rec *recorder) error) error {
+	var rec recorder
+	err := s.Store.Tx(ctx, func(ctx context.Context, tx kith.Tx) error {
+		rec = recorder{tx: tx}
+		return fn(ctx, tx, &rec)
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range rec.events {
+		if err := s.Broker.Publish(ctx, e); err != nil && s.Log != nil {
+			// The event is stored: widgets get it when they resume.
+			s.Log.Warn("publish live event", "event", e.ID, "error", err)
+		}
+	}
+	return nil
+}
+
+// recorder stores the live events of a transaction and keeps them for
+// publication after the commit.
+type recorder struct {
+	tx     kith.Tx
+	events []*kith.LiveEvent
+}
+
+func (r *recorder) record(ctx context.Context, e *kith.LiveEvent) error {
+	if err := r.tx.AppendLiveEvent(ctx, e); err != nil {
+		return err
+	}
+	r.events = append(r.events, e)
+	return nil
+}

@@ -1,0 +1,133 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/kith-chat/kith/internal/chat"
+	"github.com/kith-chat/kith/internal/kith"
+)
+
+// agentConversationJSON is a conversation as agents see it: with whom and
+// where it is, unlike the widget's view.
+type agentConversationJSON struct {
+	chat.ConversationJSON
+	UserID       string  `json:"user_id"`
+	AppID        string  `json:"app_id"`
+	Verified     bool    `json:"verified"`
+	WorkspaceRef *string `json:"workspace_ref"`
+}
+
+func newAgentConversationJSON(c *kith.ConversationSummary) agentConversationJSON {
+	return agentConversationJSON{ConversationJSON: chat.NewConversationJSON(c), UserID: c.UserID, AppID: c.AppID,
+		Verified: c.Verified, WorkspaceRef: null(c.WorkspaceRef)}
+}
+
+func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) error {
+	p, limit, err := pageParams(r)
+	if err != nil {
+		return err
+	}
+	convs, err := s.chat.AgentConversations(r.Context(), callerOrg(r), r.URL.Query().Get("user_id"), p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page(convs, limit, func(c *kith.ConversationSummary) string { return c.ID },
+		newAgentConversationJSON))
+	return nil
+}
+
+func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.chat.AgentConversation(r.Context(), callerOrg(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newAgentConversationJSON(&kith.ConversationSummary{Conversation: c}))
+	return nil
+}
+
+func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
+	p, limit, err := messagePage(r)
+	if err != nil {
+		return err
+	}
+	msgs, err := s.chat.AgentMessages(r.Context(), callerOrg(r), r.PathValue("id"), p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page(msgs, limit, func(m *kith.Message) string { return m.ID }, chat.NewMessageJSON))
+	return nil
+}
+
+type replyRequest struct {
+	Body       string `json:"body"`
+	AuthorName string `json:"author_name"`
+}
+
+func (s *Server) replyToConversation(w http.ResponseWriter, r *http.Request) error {
+	var req replyRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	name, err := textUpdate("author_name", opt[string]{Set: req.AuthorName != "", V: req.AuthorName}, displayName)
+	if err != nil {
+		return err
+	}
+	m, err := s.chat.Reply(r.Context(), callerOrg(r), r.PathValue("id"), "", name.To, req.Body)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, chat.NewMessageJSON(m))
+	return nil
+}
+
+type sessionJSON struct {
+	ID           string      `json:"id"`
+	AppID        string      `json:"app_id"`
+	DeviceID     string      `json:"device_id"`
+	Trust        kith.Trust  `json:"trust"`
+	Method       kith.Method `json:"method"`
+	WorkspaceRef *string     `json:"workspace_ref"`
+	Active       bool        `json:"active"`
+	CreatedAt    time.Time   `json:"created_at"`
+	LastSeenAt   time.Time   `json:"last_seen_at"`
+	ExpiresAt    time.Time   `json:"expires_at"`
+	RevokedAt    *time.Time  `json:"revoked_at"`
+}
+
+func (s *Server) listUserSessions(w http.ResponseWriter, r *http.Request) error {
+	sessions, err := s.chat.UserSessions(r.Context(), callerOrg(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	out := list[sessionJSON]{Data: []sessionJSON{}}
+	now := s.now()
+	for _, ss := range sessions {
+		v := sessionJSON{ID: ss.ID, AppID: ss.AppID, DeviceID: ss.DeviceID, Trust: ss.Trust, Method: ss.Method,
+			WorkspaceRef: null(ss.WorkspaceRef), Active: ss.Active(now), CreatedAt: ss.CreatedAt,
+			LastSeenAt: ss.LastSeenAt, ExpiresAt: ss.ExpiresAt}
+		if !ss.RevokedAt.IsZero() {
+			v.RevokedAt = &ss.RevokedAt
+		}
+		out.Data = append(out.Data, v)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request) error {
+	if err := s.chat.RevokeSession(r.Context(), callerOrg(r), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) revokeUserSessions(w http.ResponseWriter, r *http.Request) error {
+	n, err := s.chat.RevokeUserSessions(r.Context(), callerOrg(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"revoked": n})
+	return nil
+}

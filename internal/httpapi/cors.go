@@ -1,0 +1,50 @@
+package httpapi
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/kith-chat/kith/internal/kith"
+)
+
+// The widget's endpoints are called from the company's pages, so they
+// answer CORS. A preflight cannot say which app it is for (the app is in
+// the body or the session), so every preflight of a widget path is allowed
+// and reveals nothing; the request itself is refused unless its origin is
+// one of the app's allowed_origins. An app without allowed origins allows
+// every origin, which suits development; production apps should list theirs.
+
+// preflight answers the CORS preflight of the widget's endpoints.
+func preflight(w http.ResponseWriter, r *http.Request) {
+	if origin := r.Header.Get("Origin"); origin != "" {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE")
+		h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+		h.Set("Access-Control-Max-Age", "600")
+		h.Add("Vary", "Origin")
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// allowOrigin checks the request's origin against the app's allowed
+// origins and, for a cross-origin request, sends the CORS answer.
+func allowOrigin(w http.ResponseWriter, r *http.Request, app *kith.App) error {
+	origin := r.Header.Get("Origin")
+	w.Header().Add("Vary", "Origin")
+	if origin == "" {
+		return nil // not a browser's cross-origin request
+	}
+	if !originAllowed(app, origin) {
+		return kith.Errorf(kith.CodeOriginNotAllowed, "origin",
+			"this page's origin is not among the app's allowed_origins")
+	}
+	w.Header().Set("Access-Control-Allow-Origin", origin)
+	return nil
+}
+
+func originAllowed(app *kith.App, origin string) bool {
+	allowed := app.Settings.AllowedOrigins
+	return len(allowed) == 0 || slices.Contains(allowed, strings.ToLower(origin))
+}

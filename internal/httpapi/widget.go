@@ -1,0 +1,283 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/kith-chat/kith/internal/chat"
+	"github.com/kith-chat/kith/internal/identity"
+	"github.com/kith-chat/kith/internal/kith"
+)
+
+// sessionRequest is the body of POST /widget/v1/sessions (S1).
+type sessionRequest struct {
+	AppID        string        `json:"app_id"`
+	DeviceToken  string        `json:"device_token"`
+	SessionToken string        `json:"session_token"`
+	Identity     *identityWire `json:"identity"`
+	JWT          string        `json:"jwt"`
+	UserHash     string        `json:"user_hash"`
+	WorkspaceRef string        `json:"workspace_ref"`
+	OnLogin      kith.OnLogin  `json:"on_login"`
+}
+
+// identityWire is an identity claimed by the browser (M5), and the traits
+// of updateIdentity (S8).
+type identityWire struct {
+	UserRef      opt[string]                `json:"user_ref"`
+	Email        opt[string]                `json:"email"`
+	DisplayName  opt[string]                `json:"display_name"`
+	PhoneNumbers opt[[]string]              `json:"phone_numbers"`
+	CustomFields map[string]json.RawMessage `json:"custom_fields"`
+}
+
+// traits validates the traits of an identity; custom fields are the
+// browser's, so they are unverified.
+func (w *identityWire) traits(path string) (t identity.UserTraits, err error) {
+	if t.Email, err = textUpdate(path+"email", w.Email, identity.Email); err != nil {
+		return t, err
+	}
+	if t.DisplayName, err = textUpdate(path+"display_name", w.DisplayName, displayName); err != nil {
+		return t, err
+	}
+	if t.PhoneNumbers, err = listUpdate(path+"phone_numbers", w.PhoneNumbers, identity.PhoneNumber); err != nil {
+		return t, err
+	}
+	t.CustomFields = rawFields(path+"custom_fields", w.CustomFields, false)
+	return t, nil
+}
+
+// claim turns an identity into an unverified claim (M5).
+func (w *identityWire) claim() (*identity.Claim, error) {
+	c := &identity.Claim{Method: kith.MethodClaimed, Trust: kith.TrustUnverified,
+		Paths: identity.Paths{UserRef: "identity.user_ref", Email: "identity.email"}}
+	var err error
+	if w.UserRef.Set && !w.UserRef.Null && w.UserRef.V != "" {
+		if c.UserRef, err = identity.UserRef("identity.user_ref", w.UserRef.V); err != nil {
+			return nil, err
+		}
+	}
+	if c.User, err = w.traits("identity."); err != nil {
+		return nil, err
+	}
+	c.User.UnverifiedCustomFields, c.User.CustomFields = c.User.CustomFields, nil
+	if c.UserRef == "" && (!c.User.Email.Set || c.User.Email.To == "") {
+		return nil, kith.Errorf(kith.CodeMissingField, "identity.user_ref", "an identity needs a user_ref or an email")
+	}
+	return c, nil
+}
+
+type userJSON struct {
+	ID          *string    `json:"id"`
+	DisplayName string     `json:"display_name"`
+	Trust       kith.Trust `json:"trust"`
+}
+
+type authFailureJSON struct {
+	Code    kith.Code `json:"code"`
+	Message string    `json:"message"`
+	Field   string    `json:"field,omitempty"`
+}
+
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request) error {
+	var req sessionRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	if req.AppID == "" {
+		return missing("app_id", "the app the widget belongs to")
+	}
+	app, err := s.store.App(r.Context(), req.AppID)
+	if err != nil {
+		return err
+	}
+	if err := allowOrigin(w, r, app); err != nil {
+		return err
+	}
+	ways := 0
+	for _, set := range []bool{req.SessionToken != "", req.Identity != nil, req.JWT != ""} {
+		if set {
+			ways++
+		}
+	}
+	if ways > 1 {
+		return kith.Errorf(kith.CodeInvalidRequest, "", "send at most one of session_token, identity and jwt")
+	}
+	if req.JWT != "" || req.UserHash != "" {
+		return kith.Errorf(kith.CodeUnsupportedMethod, "", "JWT and user-hash identification are not available on this server yet")
+	}
+	start := chat.StartRequest{DeviceToken: req.DeviceToken, SessionToken: req.SessionToken,
+		WorkspaceRef: req.WorkspaceRef, OnLogin: req.OnLogin}
+	if req.Identity != nil {
+		start.Claim, start.ClaimError = req.Identity.claim()
+	}
+	st, err := s.chat.Start(r.Context(), app, start)
+	if err != nil {
+		return err
+	}
+	body := map[string]any{
+		"session":      st.Token,
+		"device_token": st.DeviceToken,
+		"expires_at":   st.Session.ExpiresAt,
+		"user":         sessionUser(st.Caller, st.User),
+		"can_chat":     st.CanChat(),
+		"auth_failure": nil,
+	}
+	if f := st.AuthFailure; f != nil {
+		body["auth_failure"] = authFailureJSON{Code: f.Code, Message: f.Message, Field: f.Field}
+	}
+	writeJSON(w, http.StatusCreated, body)
+	return nil
+}
+
+// sessionUser is the user as the widget sees it; an anonymous visitor who
+// never wrote has no id yet but already has a name.
+func sessionUser(c *chat.Caller, u *kith.User) userJSON {
+	if u == nil {
+		return userJSON{DisplayName: c.Device.AnonymousName, Trust: c.Session.Trust}
+	}
+	return userJSON{ID: &u.ID, DisplayName: u.DisplayName, Trust: c.Session.Trust}
+}
+
+// callerKey carries the authenticated widget session of a request.
+type callerKey struct{}
+
+// widget wraps a widget endpoint: it authenticates the session's bearer
+// token and checks the origin against the session's app.
+func (s *Server) widget(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		c, err := s.chat.Authenticate(r.Context(), bearerToken(r))
+		if err != nil {
+			return err
+		}
+		if err := allowOrigin(w, r, c.App); err != nil {
+			return err
+		}
+		return h(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
+	}
+}
+
+func widgetCaller(r *http.Request) *chat.Caller { return r.Context().Value(callerKey{}).(*chat.Caller) }
+
+// bearerToken reads "Authorization: Bearer <token>".
+func bearerToken(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
+	if err := s.chat.Logout(r.Context(), widgetCaller(r)); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) updateIdentity(w http.ResponseWriter, r *http.Request) error {
+	var req identityWire
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	if req.UserRef.Set {
+		return kith.Errorf(kith.CodeInvalidField, "user_ref", "updateIdentity changes traits, never the user_ref (S8)")
+	}
+	t, err := req.traits("")
+	if err != nil {
+		return err
+	}
+	c := widgetCaller(r)
+	u, err := s.chat.UpdateIdentity(r.Context(), c, t)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"user": sessionUser(c, u)})
+	return nil
+}
+
+func (s *Server) widgetConversations(w http.ResponseWriter, r *http.Request) error {
+	p, limit, err := pageParams(r)
+	if err != nil {
+		return err
+	}
+	convs, err := s.chat.Conversations(r.Context(), widgetCaller(r), p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page(convs, limit, func(c *kith.ConversationSummary) string { return c.ID },
+		chat.NewConversationJSON))
+	return nil
+}
+
+type bodyRequest struct {
+	Body string `json:"body"`
+}
+
+func (s *Server) widgetStartConversation(w http.ResponseWriter, r *http.Request) error {
+	var req bodyRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	sum, err := s.chat.StartConversation(r.Context(), widgetCaller(r), req.Body)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{
+		"conversation": chat.NewConversationJSON(sum),
+		"message":      chat.NewMessageJSON(sum.LastMessage),
+	})
+	return nil
+}
+
+func (s *Server) widgetMessages(w http.ResponseWriter, r *http.Request) error {
+	p, limit, err := messagePage(r)
+	if err != nil {
+		return err
+	}
+	msgs, err := s.chat.Messages(r.Context(), widgetCaller(r), r.PathValue("id"), p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page(msgs, limit, func(m *kith.Message) string { return m.ID }, chat.NewMessageJSON))
+	return nil
+}
+
+// messagePage reads a page of messages: after a message id (the widget's
+// "what did I miss"), or the cursor of the page before.
+func messagePage(r *http.Request) (kith.Page, int, error) {
+	p, limit, err := pageParams(r)
+	if after := r.URL.Query().Get("after"); after != "" && p.After == "" {
+		p.After = after
+	}
+	return p, limit, err
+}
+
+func (s *Server) widgetSend(w http.ResponseWriter, r *http.Request) error {
+	var req bodyRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	m, err := s.chat.Send(r.Context(), widgetCaller(r), r.PathValue("id"), req.Body)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, chat.NewMessageJSON(m))
+	return nil
+}
+
+func (s *Server) widgetRead(w http.ResponseWriter, r *http.Request) error {
+	if err := s.chat.MarkRead(r.Context(), widgetCaller(r), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// wsWriteTimeout bounds one write to a widget's socket: a client that
+// cannot take a message in that time is gone.
+const wsWriteTimeout = 10 * time.Second

@@ -1,0 +1,152 @@
+package httpapitest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/kith-chat/kith/internal/kithtest"
+)
+
+// Mint obtains a session token for a verified user through M1. revInfo is
+// extra JSON members of rev_info, such as `"workspace_ref":"ws"`.
+func (e *Env) Mint(userRef, revInfo string) string {
+	e.t.Helper()
+	body := `{"rev_info":{"user_ref":` + quote(userRef)
+	if revInfo != "" {
+		body += "," + revInfo
+	}
+	r := e.Do("POST", "/internal/auth-tokens.create", e.SessionsToken, body+"}}")
+	if r.Status != http.StatusCreated {
+		e.t.Fatalf("mint a session token for %s: %d %s", userRef, r.Status, r.Body)
+	}
+	var b struct {
+		AccessToken string `json:"access_token"`
+	}
+	r.Decode(e.t, &b)
+	return b.AccessToken
+}
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// WidgetSession is the answer to POST /widget/v1/sessions.
+type WidgetSession struct {
+	Session     string `json:"session"`
+	DeviceToken string `json:"device_token"`
+	User        struct {
+		ID          *string `json:"id"`
+		DisplayName string  `json:"display_name"`
+		Trust       string  `json:"trust"`
+	} `json:"user"`
+	CanChat     bool            `json:"can_chat"`
+	AuthFailure *kithtest.Error `json:"auth_failure"`
+}
+
+// StartSession starts a widget session for the env's app with the members
+// of body (app_id is added) and fails the test unless it answers 201.
+func (e *Env) StartSession(body map[string]any) *WidgetSession {
+	e.t.Helper()
+	r := e.TryStartSession(body)
+	if r.Status != http.StatusCreated {
+		e.t.Fatalf("start a widget session with %v: %d %s", body, r.Status, r.Body)
+	}
+	var s WidgetSession
+	r.Decode(e.t, &s)
+	return &s
+}
+
+// TryStartSession starts a widget session and returns the raw answer.
+func (e *Env) TryStartSession(body map[string]any) *kithtest.Response {
+	e.t.Helper()
+	b := map[string]any{"app_id": e.App.ID}
+	for k, v := range body {
+		b[k] = v
+	}
+	return e.Do("POST", "/widget/v1/sessions", "", b)
+}
+
+// Events is a widget's live-event socket.
+type Events struct {
+	t    testing.TB
+	conn *websocket.Conn
+}
+
+// DialEvents connects to the live events of a widget session, resuming
+// after the event id after, and waits for "ready".
+func (e *Env) DialEvents(session string, after int64) *Events {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	url := "ws" + strings.TrimPrefix(e.Server.URL, "http") + "/widget/v1/events?app_id=" + e.App.ID
+	conn, _, err := websocket.Dial(ctx, url, nil)
+	if err != nil {
+		e.t.Fatalf("dial the live events: %v", err)
+	}
+	e.t.Cleanup(func() { conn.CloseNow() })
+	conn.SetReadLimit(1 << 20)
+	ev := &Events{t: e.t, conn: conn}
+	auth, _ := json.Marshal(map[string]any{"type": "auth", "session": session, "after": after})
+	if err := conn.Write(ctx, websocket.MessageText, auth); err != nil {
+		e.t.Fatalf("send auth: %v", err)
+	}
+	if m := ev.Next(10 * time.Second); m["type"] != "ready" {
+		e.t.Fatalf("first message %v, want ready", m)
+	}
+	return ev
+}
+
+// Next returns the next message, failing the test if none comes within
+// timeout or the socket closes.
+func (ev *Events) Next(timeout time.Duration) map[string]any {
+	ev.t.Helper()
+	m, err := ev.read(timeout)
+	if err != nil {
+		ev.t.Fatalf("no live event within %v: %v", timeout, err)
+	}
+	return m
+}
+
+func (ev *Events) read(timeout time.Duration) (map[string]any, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	_, b, err := ev.conn.Read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		ev.t.Fatalf("a live event is not JSON: %s", b)
+	}
+	return m, nil
+}
+
+// Closed waits for the server to close the socket, skipping the messages
+// before, and returns the close code.
+func (ev *Events) Closed(timeout time.Duration) websocket.StatusCode {
+	ev.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		_, err := ev.read(time.Until(deadline))
+		if err == nil {
+			continue
+		}
+		var ce websocket.CloseError
+		if errors.As(err, &ce) {
+			return ce.Code
+		}
+		ev.t.Fatalf("the socket failed without a close frame: %v", err)
+	}
+	ev.t.Fatalf("the socket was not closed within %v", timeout)
+	return 0
+}
+
+// Close closes the socket from the client's side.
+func (ev *Events) Close() { ev.conn.Close(websocket.StatusNormalClosure, "") }

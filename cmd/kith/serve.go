@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/kith-chat/kith/internal/apps"
 	"github.com/kith-chat/kith/internal/httpapi"
 	"github.com/kith-chat/kith/internal/store"
 )
@@ -31,6 +32,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	maxBody := fs.Int64("max-body", httpapi.DefaultLimits.MaxBodyBytes, "largest request body, in bytes")
 	tokenRate := fs.Float64("token-rate", httpapi.DefaultLimits.TokenRate, "session-token requests per second per access token (0: no limit)")
 	tokenBurst := fs.Int("token-burst", httpapi.DefaultLimits.TokenBurst, "burst of session-token requests per access token")
+	housekeeping := fs.Duration("housekeeping", 10*time.Minute, "how often to expire idle anonymous users and old live events")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -44,10 +46,16 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer st.Close()
 	log.Info("database ready", "store", st.Dialect())
+	firstApp, err := (&apps.Service{Store: st}).EnsureApp(ctx)
+	if err != nil {
+		return err
+	}
 
+	api := httpapi.New(httpapi.Config{Store: st, Logger: log, Limits: httpapi.Limits{
+		MaxBodyBytes: *maxBody, TokenRate: *tokenRate, TokenBurst: *tokenBurst}})
+	go api.Chat().RunExpiry(ctx, *housekeeping)
 	srv := &http.Server{
-		Handler: httpapi.New(httpapi.Config{Store: st, Logger: log, Limits: httpapi.Limits{
-			MaxBodyBytes: *maxBody, TokenRate: *tokenRate, TokenBurst: *tokenBurst}}),
+		Handler:           api,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -60,6 +68,15 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String())
+	if firstApp != nil {
+		// Said once, on the first start: how to chat within a minute. No
+		// secret is printed; the app id is public.
+		fmt.Fprintf(stderr, "\nWelcome to Kith. This database had no app, so I made one: %s.\n"+
+			"Open http://%s/demo to chat with yourself in the widget, and reply with:\n"+
+			"  kith tokens create --app %s --scopes sessions,api\n"+
+			"  curl -H \"Authorization: Bearer <token>\" http://%s/api/v1/conversations\n\n",
+			firstApp.ID, ln.Addr(), firstApp.ID, ln.Addr())
+	}
 
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()

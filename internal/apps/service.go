@@ -51,18 +51,24 @@ func (s *Service) CreateApp(ctx context.Context, org, name string) (*kith.App, *
 	var app *kith.App
 	var tok *NewToken
 	err := s.Store.Tx(ctx, func(ctx context.Context, tx kith.Tx) error {
-		o, err := findOrCreateOrg(ctx, tx, org, s.now())
-		if err != nil {
-			return err
-		}
-		app = &kith.App{OrgID: o.ID, Name: name, Settings: kith.DefaultAppSettings(),
-			SessionSecret: keys.NewSessionSecret(), CreatedAt: s.now()}
-		if err := tx.CreateApp(ctx, app); err != nil {
-			return err
-		}
-		tok, err = createToken(ctx, tx, app, []kith.Scope{kith.ScopeSessions}, time.Time{}, s.now())
+		var err error
+		app, tok, err = s.createApp(ctx, tx, org, name)
 		return err
 	})
+	return app, tok, err
+}
+
+func (s *Service) createApp(ctx context.Context, tx kith.Tx, org, name string) (*kith.App, *NewToken, error) {
+	o, err := findOrCreateOrg(ctx, tx, org, s.now())
+	if err != nil {
+		return nil, nil, err
+	}
+	app := &kith.App{OrgID: o.ID, Name: name, Settings: kith.DefaultAppSettings(),
+		SessionSecret: keys.NewSessionSecret(), CreatedAt: s.now()}
+	if err := tx.CreateApp(ctx, app); err != nil {
+		return nil, nil, err
+	}
+	tok, err := createToken(ctx, tx, app, []kith.Scope{kith.ScopeSessions}, time.Time{}, s.now())
 	return app, tok, err
 }
 
@@ -188,4 +194,39 @@ func (s *Service) CreateField(ctx context.Context, orgID string, object kith.Obj
 		return err
 	})
 	return f, err
+}
+
+// EnsureApp makes a first app, in the default organization, when the
+// database has none, so that a new server can be tried at once; it returns
+// that app, or nil when there were apps already.
+func (s *Service) EnsureApp(ctx context.Context) (*kith.App, error) {
+	var app *kith.App
+	err := s.Store.Tx(ctx, func(ctx context.Context, tx kith.Tx) error {
+		// In the transaction: of several processes starting at once on an
+		// empty database, one makes the app and the others see it.
+		existing, err := tx.Apps(ctx, "")
+		if err != nil || len(existing) > 0 {
+			return err
+		}
+		app, _, err = s.createApp(ctx, tx, DefaultOrg, "Default app")
+		return err
+	})
+	return app, err
+}
+
+// DemoApp returns the app /demo embeds: the default organization's first
+// app.
+func (s *Service) DemoApp(ctx context.Context) (*kith.App, error) {
+	org, err := s.Store.OrgByName(ctx, DefaultOrg)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.Store.Apps(ctx, org.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, kith.NotFound("app")
+	}
+	return list[0], nil
 }

@@ -32,6 +32,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	maxBody := fs.Int64("max-body", httpapi.DefaultLimits.MaxBodyBytes, "largest request body, in bytes")
 	tokenRate := fs.Float64("token-rate", httpapi.DefaultLimits.TokenRate, "session-token requests per second per access token (0: no limit)")
 	tokenBurst := fs.Int("token-burst", httpapi.DefaultLimits.TokenBurst, "burst of session-token requests per access token")
+	sessionRate := fs.Float64("session-rate", httpapi.DefaultLimits.SessionRate, "widget sessions started per second per client address (0: no limit)")
+	sessionBurst := fs.Int("session-burst", httpapi.DefaultLimits.SessionBurst, "burst of widget sessions per client address")
 	housekeeping := fs.Duration("housekeeping", 10*time.Minute, "how often to expire idle anonymous users and old live events")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -52,7 +54,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 
 	api := httpapi.New(httpapi.Config{Store: st, Logger: log, Limits: httpapi.Limits{
-		MaxBodyBytes: *maxBody, TokenRate: *tokenRate, TokenBurst: *tokenBurst}})
+		MaxBodyBytes: *maxBody, TokenRate: *tokenRate, TokenBurst: *tokenBurst,
+		SessionRate: *sessionRate, SessionBurst: *sessionBurst}})
 	go api.Chat().RunExpiry(ctx, *housekeeping)
 	srv := &http.Server{
 		Handler:           api,

@@ -23,9 +23,9 @@ type Service struct {
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {
-		return s.Now().UTC()
+		return s.Now().UTC().Truncate(time.Microsecond)
 	}
-	return time.Now().UTC()
+	return time.Now().UTC().Truncate(time.Microsecond) // the store keeps microseconds
 }
 
 // NewToken is an access token just made: Secret is the token itself, shown

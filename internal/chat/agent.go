@@ -15,9 +15,17 @@ func (s *Service) AgentConversations(ctx context.Context, orgID, userID string, 
 	return s.Store.Conversations(ctx, orgID, kith.ConversationFilter{UserID: userID, Page: p})
 }
 
-// AgentConversation returns one conversation of the organization.
-func (s *Service) AgentConversation(ctx context.Context, orgID, id string) (*kith.Conversation, error) {
-	return s.Store.Conversation(ctx, orgID, id)
+// AgentConversation returns one conversation of the organization, with
+// its last message and unread count.
+func (s *Service) AgentConversation(ctx context.Context, orgID, id string) (*kith.ConversationSummary, error) {
+	sums, err := s.Store.Conversations(ctx, orgID, kith.ConversationFilter{ID: id})
+	if err != nil {
+		return nil, err
+	}
+	if len(sums) == 0 {
+		return nil, kith.NotFound("conversation")
+	}
+	return sums[0], nil
 }
 
 // AgentMessages lists a conversation's messages.
@@ -81,8 +89,8 @@ func (s *Service) RevokeSession(ctx context.Context, orgID, sessionID string) er
 	})
 }
 
-// RevokeUserSessions revokes every widget session of a user (S7) and
-// returns how many were active.
+// RevokeUserSessions revokes every active widget session of a user (S7)
+// and returns how many there were.
 func (s *Service) RevokeUserSessions(ctx context.Context, orgID, userID string) (int, error) {
 	if _, err := s.Store.User(ctx, orgID, userID); err != nil {
 		return 0, err

@@ -27,7 +27,7 @@ func (c *Caller) UserID() string {
 
 // Viewer returns whom the session shows conversations to.
 func (c *Caller) Viewer() identity.Viewer {
-	return identity.Viewer{UserID: c.UserID(), DeviceID: c.Device.ID, Trust: c.Session.Trust,
+	return identity.Viewer{AppID: c.App.ID, UserID: c.UserID(), DeviceID: c.Device.ID, Trust: c.Session.Trust,
 		WorkspaceRef: c.Session.WorkspaceRef}
 }
 
@@ -73,8 +73,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Caller, erro
 		return nil, err
 	}
 	// Best effort, at most once a minute (the store skips fresher ones):
-	// activity keeps anonymous users from expiring (S6).
-	_ = s.Store.TouchSession(ctx, sess.ID, now)
+	// activity keeps anonymous users and their sessions from expiring (S6).
+	expires := sess.ExpiresAt
+	if sess.Trust == kith.TrustAnonymous {
+		expires = now.Add(c.App.Settings.AnonymousExpiry)
+	}
+	_ = s.Store.TouchSession(ctx, sess.ID, now, expires)
 	if user := c.UserID(); user != "" {
 		_ = s.Store.TouchUser(ctx, user, now)
 	}

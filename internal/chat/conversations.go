@@ -138,12 +138,17 @@ func (s *Service) MarkRead(ctx context.Context, c *Caller, conversationID string
 		if err != nil {
 			return err
 		}
-		last, err := tx.Messages(ctx, c.App.OrgID, conv.ID, kith.Page{After: conv.UserLastReadID, Limit: 1000})
-		if err != nil || len(last) == 0 {
+		sums, err := tx.Conversations(ctx, c.App.OrgID, kith.ConversationFilter{ID: conv.ID})
+		if err != nil || len(sums) == 0 || sums[0].LastMessage == nil || sums[0].Unread == 0 {
 			return err
 		}
-		conv.UserLastReadID = last[len(last)-1].ID
-		return tx.UpdateConversation(ctx, conv)
+		conv.UserLastReadID = sums[0].LastMessage.ID
+		if err := tx.UpdateConversation(ctx, conv); err != nil {
+			return err
+		}
+		sums[0].Conversation, sums[0].Unread = conv, 0
+		// The user's other tabs and devices clear their badges too.
+		return rec.record(ctx, conversationEvent(sums[0]))
 	})
 }
 

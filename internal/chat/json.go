@@ -53,3 +53,14 @@ func messageEvent(conv *kith.Conversation, m *kith.Message) *kith.LiveEvent {
 		UserID: conv.UserID, DeviceID: conv.DeviceID, ConversationID: conv.ID, Verified: conv.Verified,
 		WorkspaceRef: conv.WorkspaceRef, Payload: payload, CreatedAt: m.CreatedAt}
 }
+
+// conversationEvent is the live event of a conversation that changed (its
+// unread count, say).
+func conversationEvent(c *kith.ConversationSummary) *kith.LiveEvent {
+	payload, _ := json.Marshal(struct {
+		Conversation ConversationJSON `json:"conversation"`
+	}{NewConversationJSON(c)})
+	return &kith.LiveEvent{OrgID: c.OrgID, AppID: c.AppID, Kind: kith.LiveConversationUpdated,
+		UserID: c.UserID, DeviceID: c.DeviceID, ConversationID: c.ID, Verified: c.Verified,
+		WorkspaceRef: c.WorkspaceRef, Payload: payload, CreatedAt: c.UpdatedAt}
+}

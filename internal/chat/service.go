@@ -29,9 +29,11 @@ type Service struct {
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {
-		return s.Now().UTC()
+		return s.Now().UTC().Truncate(time.Microsecond)
 	}
-	return time.Now().UTC()
+	// The store keeps microseconds: what an answer shows must be what a
+	// later read shows.
+	return time.Now().UTC().Truncate(time.Microsecond)
 }
 
 // tx runs fn in a transaction and, once it has committed, publishes the

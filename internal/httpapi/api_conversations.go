@@ -42,7 +42,7 @@ func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, newAgentConversationJSON(&kith.ConversationSummary{Conversation: c}))
+	writeJSON(w, http.StatusOK, newAgentConversationJSON(c))
 	return nil
 }
 

@@ -48,3 +48,13 @@ func originAllowed(app *kith.App, origin string) bool {
 	allowed := app.Settings.AllowedOrigins
 	return len(allowed) == 0 || slices.Contains(allowed, strings.ToLower(origin))
 }
+
+// echoOrigin lets a page read an error answered before its app is known
+// (a bad body, an unknown app, an ended session), so that the widget can
+// react, as a preflight does: such an answer tells nothing about an app.
+func echoOrigin(w http.ResponseWriter, r *http.Request) {
+	if origin := r.Header.Get("Origin"); origin != "" {
+		w.Header().Set("Access-Control-Allow-Origin", origin)
+		w.Header().Add("Vary", "Origin")
+	}
+}

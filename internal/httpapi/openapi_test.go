@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -30,19 +31,25 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/coder/websocket"
 	"github.com/kith-chat/kith/api"
 	"github.com/kith-chat/kith/internal/apps"
+	"github.com/kith-chat/kith/internal/keys"
 	"github.com/kith-chat/kith/internal/kith"
 	"github.com/kith-chat/kith/internal/storetest"
 	"gopkg.in/yaml.v3"
 )
 
 // undocumentedRoutes are the routes api/openapi.yaml leaves out on purpose:
-// the catch-all 404, the Prometheus metrics and the description itself.
+// the catch-all 404, the Prometheus metrics, the description itself, and
+// the CORS preflight of the widget's endpoints, which the browser sends on
+// its own for every path under /widget/v1/ (the description says so in its
+// introduction; TestOpenAPI_ResponsesMatchSchemas checks its answer).
 var undocumentedRoutes = map[string]bool{
 	"/":                     true,
 	"GET /metrics":          true,
 	"GET /api/openapi.yaml": true,
+	"OPTIONS /widget/v1/":   true,
 }
 
 var oaMethods = []string{"get", "put", "post", "delete", "patch", "head", "options", "trace"}
@@ -325,17 +332,51 @@ func TestOpenAPI_DocumentIsConsistent(t *testing.T) {
 			t.Errorf("%s: the description cites no spec rule (M1, R3, ...)", key)
 		}
 		path := strings.SplitN(key, " ", 2)[1]
-		var scope string
+		widget := strings.HasPrefix(path, "/widget/v1/")
+		var scope string // of the access token the operation takes; none when empty
 		switch {
 		case strings.HasPrefix(path, "/api/v1/"):
 			scope = "api"
-		case path == "/healthz" || path == "/readyz":
+		case path == "/healthz" || path == "/readyz" || widget:
 		default:
 			scope = "sessions"
 		}
 		sec, ok := op["security"].([]any)
 		if !ok {
 			t.Errorf("%s: no security (use [] for none)", key)
+			continue
+		}
+		responses, _ := op["responses"].(map[string]any)
+		if !slices.ContainsFunc(slices.Collect(maps.Keys(responses)), func(s string) bool { return s[0] == '2' || s == "101" }) {
+			t.Errorf("%s: no 2xx response", key)
+		}
+		need := func(why string, statuses ...string) {
+			for _, status := range statuses {
+				if responses[status] == nil {
+					t.Errorf("%s: %s but does not document %s", key, why, status)
+				}
+			}
+		}
+		if widget {
+			// The widget's endpoints take a widget session, which has no
+			// scopes, or nothing at all: starting a session takes the
+			// app_id in its body, the live events take the session in
+			// their first message. Every one of them checks the page's
+			// origin (403) and reads the store (503).
+			if tags, _ := op["tags"].([]any); !slices.Contains(tags, any("Widget")) {
+				t.Errorf("%s: a widget endpoint not tagged Widget", key)
+			}
+			for _, req := range sec {
+				for scheme, scopes := range req.(map[string]any) {
+					if scheme != "WidgetSession" || !reflect.DeepEqual(scopes, []any{}) {
+						t.Errorf("%s: security %s %v, want WidgetSession []", key, scheme, scopes)
+					}
+				}
+			}
+			need("is called from pages whose origin it checks, and reads the store,", "403", "503")
+			if len(sec) != 0 {
+				need("takes a widget session", "401")
+			}
 			continue
 		}
 		if scope == "" && len(sec) != 0 {
@@ -346,21 +387,28 @@ func TestOpenAPI_DocumentIsConsistent(t *testing.T) {
 		}
 		for _, req := range sec {
 			for scheme, scopes := range req.(map[string]any) {
-				if !reflect.DeepEqual(scopes, []any{scope}) {
-					t.Errorf("%s: security %s asks for scopes %v, want [%s]", key, scheme, scopes, scope)
+				if scheme != "AccessToken" && scheme != "BearerToken" || !reflect.DeepEqual(scopes, []any{scope}) {
+					t.Errorf("%s: security %s asks for scopes %v, want AccessToken or BearerToken [%s]", key, scheme, scopes, scope)
 				}
 			}
-		}
-		responses, _ := op["responses"].(map[string]any)
-		if !slices.ContainsFunc(slices.Collect(maps.Keys(responses)), func(s string) bool { return s[0] == '2' }) {
-			t.Errorf("%s: no 2xx response", key)
 		}
 		if scope != "" {
-			for _, status := range []string{"401", "403", "503"} {
-				if responses[status] == nil {
-					t.Errorf("%s: takes an access token but does not document %s", key, status)
-				}
-			}
+			need("takes an access token", "401", "403", "503")
+		}
+	}
+
+	// The live events: the WebSocket's messages have schemas, and the
+	// description names every close code the server uses.
+	events := ops["GET /widget/v1/events"]
+	for _, side := range []string{"client", "server"} {
+		if oaDig(events, "x-websocket", side) == nil {
+			t.Errorf("GET /widget/v1/events: no x-websocket %s schema", side)
+		}
+	}
+	desc, _ := events["description"].(string)
+	for _, code := range []websocket.StatusCode{closeSessionEnded, closeAuthFailed, closeTooSlow} {
+		if !strings.Contains(desc, "**"+strconv.Itoa(int(code))+"**") {
+			t.Errorf("GET /widget/v1/events: the description does not explain close code %d", code)
 		}
 	}
 }
@@ -388,6 +436,14 @@ func (oaDownStore) Ping(context.Context) error {
 }
 
 func (oaDownStore) AccessToken(context.Context, string) (*kith.AccessToken, error) {
+	return nil, &kith.Error{Code: kith.CodeUnavailable, Message: "database unavailable"}
+}
+
+func (oaDownStore) App(context.Context, string) (*kith.App, error) {
+	return nil, &kith.Error{Code: kith.CodeUnavailable, Message: "database unavailable"}
+}
+
+func (oaDownStore) Session(context.Context, string) (*kith.Session, error) {
 	return nil, &kith.Error{Code: kith.CodeUnavailable, Message: "database unavailable"}
 }
 
@@ -515,14 +571,17 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 	c.do(docCall{method: "GET", path: "/api/v1/accounts", query: "limit=201", token: apiTok, want: 400})
 	c.do(docCall{method: "GET", path: "/api/v1/workspaces", query: "limit=-1", token: apiTok, want: 400})
 
-	// 401 and 403.
+	// The widget API, the live events, conversations and sessions.
+	oaWidgetCalls(t, c, st, app, sessions, apiTok)
+
+	// 401 and 403, on every endpoint that takes an access token.
 	for _, key := range slices.Sorted(maps.Keys(oaOperations(t, doc))) {
 		method, path, _ := strings.Cut(key, " ")
-		if path == "/healthz" || path == "/readyz" {
+		if !oaSecuredBy(c.ops[key], "AccessToken") {
 			continue
 		}
 		body := any(nil)
-		if method == "POST" {
+		if c.ops[key]["requestBody"] != nil {
 			body = map[string]any{}
 		}
 		c.do(docCall{method: method, path: path, id: "usr_x", body: body, want: 401, code: kith.CodeMissingAccessToken})
@@ -576,12 +635,19 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 		if path == "/healthz" || path == "/readyz" {
 			continue
 		}
-		var body any
-		if method == "POST" {
-			body = map[string]any{}
+		call := docCall{method: method, path: path, id: "usr_x", token: apiTok, want: 503, code: kith.CodeUnavailable}
+		if c.ops[key]["requestBody"] != nil {
+			call.body = map[string]any{}
 		}
-		down.do(docCall{method: method, path: path, id: "usr_x", body: body, token: apiTok, want: 503,
-			code: kith.CodeUnavailable})
+		switch {
+		case oaSecuredBy(c.ops[key], "WidgetSession"):
+			call.token = "Bearer " + oaUnknownWidgetSession
+		case key == "POST /widget/v1/sessions":
+			call.token, call.body = "", map[string]any{"app_id": app.ID}
+		case key == "GET /widget/v1/events":
+			call.token, call.query = "", "app_id="+app.ID
+		}
+		down.do(call)
 	}
 
 	// Every documented operation was called.
@@ -592,6 +658,504 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 	}
 	for _, key := range slices.Sorted(maps.Keys(c.seen)) {
 		t.Logf("%s: checked %v", key, slices.Sorted(maps.Keys(c.seen[key])))
+	}
+}
+
+// oaUnknownWidgetSession is a well-formed widget session that no server
+// knows.
+var oaUnknownWidgetSession = "kith_ws_" + strings.Repeat("0", 26) + "_" + strings.Repeat("a", 52)
+
+// oaSecuredBy reports whether an operation takes the security scheme.
+func oaSecuredBy(op map[string]any, scheme string) bool {
+	sec, _ := op["security"].([]any)
+	return slices.ContainsFunc(sec, func(req any) bool { return oaDig(req, scheme) != nil })
+}
+
+// oaWidgetCalls calls the widget API (S1-S8, V1-V8), the live events and
+// the server API's conversations and sessions (V6, S7) on a real server,
+// with good requests and bad ones, and checks every answer against the
+// description. app has the default settings and its tokens sessions (scope
+// sessions) and apiTok (scopes sessions and api); the function makes an
+// app that lists its allowed origins and lets a login claim the anonymous
+// history, and one that requires verification.
+func oaWidgetCalls(t *testing.T, c *docClient, st kith.Store, app *kith.App, sessions, apiTok string) {
+	ctx := context.Background()
+	svc := &apps.Service{Store: st}
+	bearer := func(tok string) string { return "Bearer " + tok }
+	str := func(m map[string]any, keys ...string) string {
+		t.Helper()
+		s, _ := oaDig(m, keys...).(string)
+		if s == "" {
+			t.Fatalf("no %s in %v", strings.Join(keys, "."), m)
+		}
+		return s
+	}
+	data := func(m map[string]any) []any {
+		t.Helper()
+		d, ok := m["data"].([]any)
+		if !ok {
+			t.Fatalf("no data in %v", m)
+		}
+		return d
+	}
+	mint := func(aat, userRef string, revInfo map[string]any) string {
+		t.Helper()
+		ri := map[string]any{"user_ref": userRef}
+		maps.Copy(ri, revInfo)
+		return str(c.do(docCall{method: "POST", path: "/internal/auth-tokens.create", token: aat, want: 201,
+			body: map[string]any{"rev_info": ri}}), "access_token")
+	}
+	start := func(a *kith.App, origin string, body map[string]any) map[string]any {
+		t.Helper()
+		b := map[string]any{"app_id": a.ID}
+		maps.Copy(b, body)
+		return c.do(docCall{method: "POST", path: "/widget/v1/sessions", origin: origin, body: b, want: 201})
+	}
+	example := func(name string, a *kith.App) map[string]any {
+		t.Helper()
+		b := maps.Clone(c.example("#/paths/~1widget~1v1~1sessions/post/requestBody", name).(map[string]any))
+		b["app_id"] = a.ID
+		return b
+	}
+	session := func(s map[string]any) string { t.Helper(); return bearer(str(s, "session")) }
+	sessionID := func(s map[string]any) string {
+		t.Helper()
+		id, ok := keys.WidgetSession.Parse(str(s, "session"))
+		if !ok {
+			t.Fatalf("malformed session %q", s["session"])
+		}
+		return id
+	}
+	msg := c.example("#/components/requestBodies/MessageRequest", "message")
+	reply := c.example("#/paths/~1api~1v1~1conversations~1{id}~1messages/post/requestBody", "reply")
+	const missingConv = "cnv_06bdf8r0k5e2p6ie3b7q0t9c4g"
+	huge := strings.Repeat("x", int(DefaultLimits.MaxBodyBytes))
+
+	// S1, M6: an anonymous visitor has a name, but no user until they write.
+	anon := c.do(docCall{method: "POST", path: "/widget/v1/sessions", body: example("anonymous", app), want: 201})
+	if oaDig(anon, "user", "id") != nil || oaDig(anon, "user", "trust") != "anonymous" || anon["auth_failure"] != nil {
+		t.Errorf("POST /widget/v1/sessions: an anonymous visitor %v, want no user id, trust anonymous", anon)
+	}
+	start(app, "", map[string]any{"device_token": nil, "session_token": nil, "identity": nil, "jwt": nil,
+		"user_hash": nil, "workspace_ref": nil, "on_login": nil})
+	c.do(docCall{method: "POST", path: "/widget/v1/sessions", body: example("returning", app), want: 201})
+	c.do(docCall{method: "GET", path: "/widget/v1/conversations", token: session(anon), want: 200})
+	started := c.do(docCall{method: "POST", path: "/widget/v1/conversations", token: session(anon), body: msg, want: 201})
+	conv, first := str(started, "conversation", "id"), str(started, "message", "id")
+	c.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/messages", id: conv, token: session(anon), want: 201,
+		body: map[string]any{"body": "  It says Free.\n\tBut I pay for Pro.  "}})
+	c.do(docCall{method: "POST", path: "/widget/v1/conversations", token: session(anon), want: 201,
+		body: map[string]any{"body": "Another question"}})
+	p := c.do(docCall{method: "GET", path: "/widget/v1/conversations", query: "limit=1", token: session(anon), want: 200})
+	c.do(docCall{method: "GET", path: "/widget/v1/conversations", query: "limit=1&cursor=" + url.QueryEscape(str(p, "next_cursor")),
+		token: session(anon), want: 200})
+	p = c.do(docCall{method: "GET", path: "/widget/v1/conversations/{id}/messages", id: conv, query: "limit=1",
+		token: session(anon), want: 200})
+	c.do(docCall{method: "GET", path: "/widget/v1/conversations/{id}/messages", id: conv,
+		query: "cursor=" + url.QueryEscape(str(p, "next_cursor")), token: session(anon), want: 200})
+	if n := len(data(c.do(docCall{method: "GET", path: "/widget/v1/conversations/{id}/messages", id: conv,
+		query: "after=" + first, token: session(anon), want: 200}))); n != 1 {
+		t.Errorf("GET /widget/v1/conversations/{id}/messages?after=: %d messages, want the 1 after the first", n)
+	}
+
+	// V6: agents see it, and reply; replies are unread until read.
+	user := str(c.do(docCall{method: "GET", path: "/api/v1/conversations/{id}", id: conv, token: apiTok, want: 200}), "user_id")
+	c.do(docCall{method: "GET", path: "/api/v1/conversations", token: bearer(apiTok), want: 200})
+	p = c.do(docCall{method: "GET", path: "/api/v1/conversations", query: "user_id=" + user + "&limit=1", token: apiTok, want: 200})
+	c.do(docCall{method: "GET", path: "/api/v1/conversations", token: apiTok, want: 200,
+		query: "user_id=" + user + "&limit=1&cursor=" + url.QueryEscape(str(p, "next_cursor"))})
+	c.do(docCall{method: "POST", path: "/api/v1/conversations/{id}/messages", id: conv, token: apiTok, body: reply, want: 201})
+	if m := c.do(docCall{method: "POST", path: "/api/v1/conversations/{id}/messages", id: conv, token: bearer(apiTok), want: 201,
+		body: map[string]any{"body": "Anything else?", "author_name": nil}}); m["author_name"] != "Support" || m["author"] != "agent" {
+		t.Errorf("a reply without author_name: %v, want author agent named Support", m)
+	}
+	c.do(docCall{method: "GET", path: "/api/v1/conversations/{id}/messages", id: conv, token: apiTok, want: 200})
+	p = c.do(docCall{method: "GET", path: "/api/v1/conversations/{id}/messages", id: conv, query: "limit=2", token: apiTok, want: 200})
+	c.do(docCall{method: "GET", path: "/api/v1/conversations/{id}/messages", id: conv, token: apiTok, want: 200,
+		query: "limit=2&cursor=" + url.QueryEscape(str(p, "next_cursor"))})
+	c.do(docCall{method: "GET", path: "/api/v1/conversations/{id}/messages", id: conv, query: "after=" + first, token: apiTok, want: 200})
+	unread := func() any {
+		for _, v := range data(c.do(docCall{method: "GET", path: "/widget/v1/conversations", token: session(anon), want: 200})) {
+			if oaDig(v, "id") == conv {
+				return oaDig(v, "unread")
+			}
+		}
+		t.Fatalf("the visitor no longer sees %s", conv)
+		return nil
+	}
+	if n := unread(); n != 2.0 {
+		t.Errorf("unread = %v, want the 2 replies", n)
+	}
+	c.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/read", id: conv, token: session(anon), want: 204})
+	if n := unread(); n != 0.0 {
+		t.Errorf("unread = %v after reading, want 0", n)
+	}
+
+	// Live events: the replay, a reply as it happens, the end of the
+	// session at logout (S4), and a resumption after a drop.
+	live := c.dial("app_id="+app.ID, "")
+	live.send(map[string]any{"type": "auth", "session": str(anon, "session"), "after": 0})
+	if r := live.next("LiveReady"); r["cursor"] != 0.0 {
+		t.Errorf("live events: ready %v, want cursor 0", r)
+	}
+	var cursor float64
+	for i := 0; ; i++ {
+		e := live.nextMessage()
+		if oaDig(e, "message", "body") == "Anything else?" {
+			cursor = e["id"].(float64)
+			break
+		}
+		if i == 10 {
+			t.Fatal("live events: the replay did not bring the agent's last reply")
+		}
+	}
+	c.do(docCall{method: "POST", path: "/api/v1/conversations/{id}/messages", id: conv, token: apiTok, want: 201,
+		body: map[string]any{"body": "Still there?", "author_name": "Sam"}})
+	if e := live.nextMessage(); oaDig(e, "message", "body") != "Still there?" || e["conversation_id"] != conv {
+		t.Errorf("live events: %v, want the reply", e)
+	}
+	c.do(docCall{method: "DELETE", path: "/widget/v1/session", token: session(anon), want: 204})
+	live.next("LiveSessionRevoked")
+	if code := live.closed(); code != closeSessionEnded {
+		t.Errorf("live events: closed with %d at logout, want %d", code, closeSessionEnded)
+	}
+	c.do(docCall{method: "DELETE", path: "/widget/v1/session", token: session(anon), want: 401, code: kith.CodeInvalidSession})
+	back := start(app, "", map[string]any{"device_token": str(anon, "device_token")})
+	if oaDig(back, "user", "id") != user {
+		t.Errorf("after logout the device's visitor is %v, want %s back (S4)", back["user"], user)
+	}
+	resumed := c.dial("app_id="+app.ID, "")
+	resumed.send(map[string]any{"type": "auth", "session": str(back, "session"), "after": cursor})
+	if r := resumed.next("LiveReady"); r["cursor"] != cursor {
+		t.Errorf("live events: ready %v, want cursor %v", r, cursor)
+	}
+	if e := resumed.nextMessage(); oaDig(e, "message", "body") != "Still there?" {
+		t.Errorf("live events: resumed with %v, want the reply after the cursor", e)
+	}
+	resumed.send(map[string]any{"type": "auth", "session": str(back, "session")})
+	if code := resumed.closed(); code != websocket.StatusPolicyViolation {
+		t.Errorf("live events: closed with %d for a second message, want %d", code, websocket.StatusPolicyViolation)
+	}
+	for _, tok := range []string{oaUnknownWidgetSession, str(anon, "session")} {
+		refused := c.dial("app_id="+app.ID, "")
+		refused.send(map[string]any{"type": "auth", "session": tok})
+		if code := refused.closed(); code != closeAuthFailed {
+			t.Errorf("live events: closed with %d for a bad session, want %d", code, closeAuthFailed)
+		}
+	}
+	c.do(docCall{method: "GET", path: "/widget/v1/events", query: "app_id=app_nope", want: 404, code: kith.CodeNotFound})
+	c.do(docCall{method: "GET", path: "/widget/v1/events", want: 404, code: kith.CodeNotFound})
+	c.do(docCall{method: "GET", path: "/widget/v1/events", query: "app_id=" + app.ID, want: 400, code: kith.CodeInvalidRequest})
+	c.do(docCall{method: "GET", path: "/widget/v1/events", query: "app_id=" + app.ID, want: 400,
+		header: map[string]string{"Connection": "Upgrade", "Upgrade": "websocket"}})
+
+	// M1: a verified user with an account and a workspace (V1, V4). A
+	// session token is redeemed by one device (S2).
+	adaTok := mint(sessions, "widget-ada", map[string]any{"account_ref": "globex.com", "workspace_ref": "globex-support",
+		"user_traits": map[string]any{"email": "ada@globex.com", "display_name": "Ada"}})
+	body := example("sessionToken", app)
+	body["session_token"] = adaTok
+	ada := c.do(docCall{method: "POST", path: "/widget/v1/sessions", body: body, want: 201})
+	adaUser := str(ada, "user", "id")
+	if oaDig(ada, "user", "trust") != "verified" || ada["can_chat"] != true {
+		t.Errorf("a session token: %v, want a verified user who can chat", ada)
+	}
+	adaAgain := start(app, "", map[string]any{"session_token": adaTok, "device_token": str(ada, "device_token")})
+	c.do(docCall{method: "POST", path: "/widget/v1/sessions", body: map[string]any{"app_id": app.ID, "session_token": adaTok},
+		want: 401, code: kith.CodeInvalidSessionToken})
+	c.do(docCall{method: "POST", path: "/widget/v1/sessions", want: 400, code: kith.CodeInvalidField,
+		body: map[string]any{"app_id": app.ID, "session_token": mint(sessions, "widget-ada",
+			map[string]any{"account_ref": "globex.com", "workspace_ref": "globex-support"}), "workspace_ref": "elsewhere"}})
+	late := c.with(httptest.NewServer(New(Config{Store: st, Now: func() time.Time { return time.Now().Add(2 * time.Hour) }})))
+	late.do(docCall{method: "POST", path: "/widget/v1/sessions", want: 401, code: kith.CodeExpiredSessionToken,
+		body: map[string]any{"app_id": app.ID, "session_token": mint(sessions, "widget-ada", nil)}})
+	c.do(docCall{method: "POST", path: "/widget/v1/sessions", want: 401, code: kith.CodeInvalidSessionToken,
+		body: map[string]any{"app_id": app.ID, "session_token": "not-a-token"}})
+	c.do(docCall{method: "POST", path: "/widget/v1/sessions", want: 403, code: kith.CodeClaimNotAllowed,
+		body: map[string]any{"app_id": app.ID, "session_token": mint(sessions, "widget-ada", nil), "on_login": "claim"}})
+
+	// S8: traits change, never the user_ref; a verified email comes from
+	// the backend.
+	identityBody := c.example("#/paths/~1widget~1v1~1identity/post/requestBody", "traits")
+	c.do(docCall{method: "POST", path: "/widget/v1/identity", token: session(ada), body: identityBody, want: 200})
+	for _, bad := range []struct {
+		body map[string]any
+		code kith.Code
+	}{
+		{map[string]any{"user_ref": "someone-else"}, kith.CodeInvalidField},
+		{map[string]any{"email": "ada@evil.example"}, kith.CodeInvalidField},
+		{map[string]any{"nickname": "A"}, kith.CodeUnknownField},
+		{map[string]any{"phone_numbers": []string{"12345"}}, kith.CodeInvalidPhoneNumber},
+		{map[string]any{"custom_fields": map[string]any{"tnt__nope": "x"}}, kith.CodeUnknownCustomField},
+	} {
+		c.do(docCall{method: "POST", path: "/widget/v1/identity", token: session(ada), body: bad.body, want: 400, code: bad.code})
+	}
+	c.do(docCall{method: "POST", path: "/widget/v1/identity", token: session(ada), body: map[string]any{"display_name": huge},
+		want: 413, code: kith.CodeTooLarge})
+
+	// V2, V4: her conversation is verified and in her token's workspace.
+	adaConv := str(c.do(docCall{method: "POST", path: "/widget/v1/conversations", token: session(ada), body: msg, want: 201}),
+		"conversation", "id")
+	if ac := c.do(docCall{method: "GET", path: "/api/v1/conversations/{id}", id: adaConv, token: apiTok, want: 200}); ac["verified"] != true ||
+		ac["workspace_ref"] != "globex-support" {
+		t.Errorf("GET /api/v1/conversations/{id}: %v, want a verified conversation in globex-support", ac)
+	}
+
+	// M5: a claimed identity; an unverified session may set the email,
+	// unique among unverified users (R6).
+	jane := c.do(docCall{method: "POST", path: "/widget/v1/sessions", body: example("identity", app), want: 201})
+	if oaDig(jane, "user", "trust") != "unverified" || jane["auth_failure"] != nil {
+		t.Errorf("a claimed identity: %v, want an unverified user", jane)
+	}
+	c.do(docCall{method: "POST", path: "/widget/v1/identity", token: session(jane), want: 200,
+		body: map[string]any{"email": "jane.doe@example.com", "phone_numbers": nil, "custom_fields": nil}})
+	other := start(app, "", map[string]any{"identity": map[string]any{"user_ref": "jane-43"}})
+	c.do(docCall{method: "POST", path: "/widget/v1/identity", token: session(other), want: 409, code: kith.CodeEmailTaken,
+		body: map[string]any{"email": "JANE.DOE@example.com"}})
+	// V8, F4: refused claims start anonymous sessions that say why.
+	if s := start(app, "", map[string]any{"identity": map[string]any{"user_ref": "widget-ada", "display_name": "Not Ada"}}); oaDig(s, "user", "trust") != "anonymous" ||
+		oaDig(s, "auth_failure", "code") != string(kith.CodeMissingUserAuthToken) {
+		t.Errorf("claiming a verified user_ref: %v, want an anonymous session and missing_user_auth_token (V8)", s)
+	}
+	if s := start(app, "", map[string]any{"identity": map[string]any{"user_ref": "undefined"}}); s["auth_failure"] == nil {
+		t.Errorf("claiming a placeholder user_ref: %v, want an auth_failure (F4)", s)
+	}
+	// M6: a visitor who names themselves gets their user.
+	if u := c.do(docCall{method: "POST", path: "/widget/v1/identity", token: session(start(app, "", nil)), want: 200,
+		body: map[string]any{"display_name": "Visitor Vi"}}); oaDig(u, "user", "id") == nil {
+		t.Errorf("an anonymous visitor named themselves: %v, want a user id", u)
+	}
+
+	// S1: bad requests to start a session.
+	for _, bad := range []struct {
+		body   map[string]any
+		status int
+		code   kith.Code
+	}{
+		{map[string]any{}, 400, kith.CodeMissingField},
+		{map[string]any{"app_id": app.ID, "jwt": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"}, 400, kith.CodeUnsupportedMethod},
+		{map[string]any{"app_id": app.ID, "user_hash": "0f3a", "identity": map[string]any{"user_ref": "u"}}, 400, kith.CodeUnsupportedMethod},
+		{map[string]any{"app_id": app.ID, "session_token": "x", "identity": map[string]any{"user_ref": "u"}}, 400, kith.CodeInvalidRequest},
+		{map[string]any{"app_id": app.ID, "workspace_ref": "undefined"}, 400, kith.CodeInvalidField},
+		{map[string]any{"app_id": app.ID, "device": "x"}, 400, kith.CodeUnknownField},
+		{map[string]any{"app_id": app.ID, "session_token": mint(sessions, "widget-bob", nil), "on_login": "sometimes"}, 400, kith.CodeInvalidField},
+		{map[string]any{"app_id": "app_06bdf8pu2b4ls4okgr3k0uc0ro"}, 404, kith.CodeNotFound},
+		{map[string]any{"app_id": app.ID, "device_token": huge}, 413, kith.CodeTooLarge},
+	} {
+		c.do(docCall{method: "POST", path: "/widget/v1/sessions", body: bad.body, want: bad.status, code: bad.code})
+	}
+	// F3: an identity of the wrong shape is refused, not the request: the
+	// session starts anonymous and auth_failure names the field.
+	for _, refused := range []struct {
+		identity map[string]any
+		code     kith.Code
+		field    string
+	}{
+		{map[string]any{"user_ref": 42}, kith.CodeInvalidField, "identity.user_ref"},
+		{map[string]any{"user_ref": "u", "plan": "pro"}, kith.CodeUnknownField, "identity.plan"},
+	} {
+		s := c.do(docCall{method: "POST", path: "/widget/v1/sessions", want: 201, refusedClaim: true,
+			body: map[string]any{"app_id": app.ID, "identity": refused.identity}})
+		if oaDig(s, "user", "trust") != "anonymous" || oaDig(s, "auth_failure", "code") != string(refused.code) ||
+			oaDig(s, "auth_failure", "field") != refused.field {
+			t.Errorf("identity %v: %v, want an anonymous session refusing %s", refused.identity, s, refused.field)
+		}
+	}
+
+	// V5: what a session may not see is not found, exactly as what does
+	// not exist.
+	for _, s := range []map[string]any{ada, jane, start(app, "", nil)} {
+		c.do(docCall{method: "GET", path: "/widget/v1/conversations/{id}/messages", id: conv, token: session(s), want: 404, code: kith.CodeNotFound})
+		c.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/messages", id: conv, token: session(s), body: msg, want: 404, code: kith.CodeNotFound})
+		c.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/read", id: conv, token: session(s), want: 404, code: kith.CodeNotFound})
+	}
+	c.do(docCall{method: "GET", path: "/widget/v1/conversations/{id}/messages", id: missingConv, token: session(back), want: 404})
+
+	// 400 and 413 on conversations and messages.
+	c.do(docCall{method: "GET", path: "/widget/v1/conversations", query: "limit=0", token: session(back), want: 400, code: kith.CodeInvalidField})
+	c.do(docCall{method: "GET", path: "/widget/v1/conversations/{id}/messages", id: conv, query: "limit=x", token: session(back), want: 400})
+	c.do(docCall{method: "GET", path: "/api/v1/conversations", query: "limit=0", token: apiTok, want: 400, code: kith.CodeInvalidField})
+	c.do(docCall{method: "GET", path: "/api/v1/conversations/{id}/messages", id: conv, query: "limit=201", token: apiTok, want: 400})
+	for _, bad := range []struct {
+		body   map[string]any
+		status int
+		code   kith.Code
+	}{
+		{map[string]any{}, 400, kith.CodeMissingField},
+		{map[string]any{"body": " \n\t "}, 400, kith.CodeMissingField},
+		{map[string]any{"body": strings.Repeat("a", 10_001)}, 400, kith.CodeTooLong},
+		{map[string]any{"body": "a\x07b"}, 400, kith.CodeInvalidField},
+		{map[string]any{"body": 7}, 400, kith.CodeInvalidField},
+		{map[string]any{"body": "hi", "subject": "Invoice"}, 400, kith.CodeUnknownField},
+		{map[string]any{"body": huge}, 413, kith.CodeTooLarge},
+	} {
+		c.do(docCall{method: "POST", path: "/widget/v1/conversations", token: session(back), body: bad.body, want: bad.status, code: bad.code})
+		c.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/messages", id: conv, token: session(back), body: bad.body,
+			want: bad.status, code: bad.code})
+		c.do(docCall{method: "POST", path: "/api/v1/conversations/{id}/messages", id: conv, token: apiTok, body: bad.body,
+			want: bad.status, code: bad.code})
+	}
+	c.do(docCall{method: "POST", path: "/api/v1/conversations/{id}/messages", id: conv, token: apiTok, want: 400, code: kith.CodeTooLong,
+		body: map[string]any{"body": "hi", "author_name": strings.Repeat("a", 256)}})
+
+	// S7: agents list a user's sessions and revoke one, or all; the
+	// revoked session's socket closes.
+	if n := len(data(c.do(docCall{method: "GET", path: "/api/v1/users/{id}/sessions", id: adaUser, token: apiTok, want: 200}))); n != 2 {
+		t.Errorf("GET /api/v1/users/{id}/sessions: %d sessions, want 2", n)
+	}
+	again := sessionID(adaAgain)
+	c.do(docCall{method: "DELETE", path: "/api/v1/sessions/{id}", id: again, token: apiTok, want: 204})
+	c.do(docCall{method: "DELETE", path: "/api/v1/sessions/{id}", id: again, token: bearer(apiTok), want: 204})
+	for _, v := range data(c.do(docCall{method: "GET", path: "/api/v1/users/{id}/sessions", id: adaUser, token: apiTok, want: 200})) {
+		if revoked := oaDig(v, "revoked_at") != nil; revoked != (oaDig(v, "id") == again) || oaDig(v, "active") == revoked {
+			t.Errorf("GET /api/v1/users/{id}/sessions: %v, want only %s revoked", v, again)
+		}
+	}
+	c.do(docCall{method: "GET", path: "/widget/v1/conversations", token: session(adaAgain), want: 401, code: kith.CodeInvalidSession})
+	adaLive := c.dial("app_id="+app.ID, "")
+	adaLive.send(map[string]any{"type": "auth", "session": str(ada, "session")})
+	adaLive.next("LiveReady")
+	adaLive.next("LiveMessageCreated") // her first message, replayed
+	c.do(docCall{method: "POST", path: "/api/v1/conversations/{id}/messages", id: adaConv, token: apiTok, body: reply, want: 201})
+	if e := adaLive.next("LiveMessageCreated"); e["conversation_id"] != adaConv {
+		t.Errorf("live events: %v, want the reply to %s", e, adaConv)
+	}
+	if r := c.do(docCall{method: "DELETE", path: "/api/v1/users/{id}/sessions", id: adaUser, token: apiTok, want: 200}); r["revoked"] != 1.0 {
+		t.Errorf("DELETE /api/v1/users/{id}/sessions: %v, want 1 revoked (the other one already was)", r)
+	}
+	adaLive.next("LiveSessionRevoked")
+	if code := adaLive.closed(); code != closeSessionEnded {
+		t.Errorf("live events: closed with %d when an agent revoked the session, want %d", code, closeSessionEnded)
+	}
+	c.do(docCall{method: "DELETE", path: "/api/v1/users/{id}/sessions", id: adaUser, token: bearer(apiTok), want: 200})
+
+	// 404, and V5 across organizations.
+	c.do(docCall{method: "GET", path: "/api/v1/conversations/{id}", id: missingConv, token: apiTok, want: 404, code: kith.CodeNotFound})
+	c.do(docCall{method: "GET", path: "/api/v1/conversations/{id}/messages", id: missingConv, token: apiTok, want: 404, code: kith.CodeNotFound})
+	c.do(docCall{method: "POST", path: "/api/v1/conversations/{id}/messages", id: missingConv, token: apiTok, body: reply, want: 404})
+	c.do(docCall{method: "GET", path: "/api/v1/users/{id}/sessions", id: "usr_06bdf8q3h2v7g3ltrc1fmgsi5o", token: apiTok, want: 404})
+	c.do(docCall{method: "DELETE", path: "/api/v1/users/{id}/sessions", id: "usr_06bdf8q3h2v7g3ltrc1fmgsi5o", token: apiTok, want: 404})
+	c.do(docCall{method: "DELETE", path: "/api/v1/sessions/{id}", id: "wss_iom1tma7v3di8fppv5asph8rhq", token: apiTok, want: 404})
+	elsewhere, _ := storetest.NewApp(t, st)
+	tok, err := svc.CreateToken(ctx, elsewhere.ID, []kith.Scope{kith.ScopeAPI}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherOrg := tok.Secret
+	c.do(docCall{method: "GET", path: "/api/v1/conversations/{id}", id: conv, token: otherOrg, want: 404})
+	c.do(docCall{method: "GET", path: "/api/v1/conversations/{id}/messages", id: conv, token: otherOrg, want: 404})
+	c.do(docCall{method: "POST", path: "/api/v1/conversations/{id}/messages", id: conv, token: otherOrg, body: reply, want: 404})
+	c.do(docCall{method: "GET", path: "/api/v1/users/{id}/sessions", id: adaUser, token: otherOrg, want: 404})
+	c.do(docCall{method: "DELETE", path: "/api/v1/users/{id}/sessions", id: adaUser, token: otherOrg, want: 404})
+	c.do(docCall{method: "DELETE", path: "/api/v1/sessions/{id}", id: sessionID(back), token: otherOrg, want: 404})
+	if n := len(data(c.do(docCall{method: "GET", path: "/api/v1/conversations", token: otherOrg, want: 200}))); n != 0 {
+		t.Errorf("GET /api/v1/conversations: another organization sees %d conversations (V6)", n)
+	}
+
+	// An app that lists its origins and lets a login claim the anonymous
+	// history (S5): pages of its origin get CORS answers, others 403.
+	const page, evil = "https://shop.example", "https://evil.example"
+	shop, shopTok := storetest.NewApp(t, st, "allowed_origins="+page, "on_login=claim")
+	shopAPI, err := svc.CreateToken(ctx, shop.ID, []kith.Scope{kith.ScopeAPI}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	visitor := start(shop, page, nil)
+	shopConv := str(c.do(docCall{method: "POST", path: "/widget/v1/conversations", token: session(visitor), origin: page, body: msg, want: 201}),
+		"conversation", "id")
+	login := start(shop, page, map[string]any{"session_token": mint(shopTok.Secret, "shop-ada", nil),
+		"device_token": str(visitor, "device_token"), "on_login": "claim"})
+	claimed := c.do(docCall{method: "GET", path: "/widget/v1/conversations", token: session(login), origin: page, want: 200})
+	if d := data(claimed); len(d) != 1 || oaDig(d[0], "id") != shopConv {
+		t.Errorf("after a claiming login the user sees %v, want %s (S5)", d, shopConv)
+	}
+	shopLive := c.dial("app_id="+shop.ID, page)
+	shopLive.send(map[string]any{"type": "auth", "session": str(login, "session"), "after": 0})
+	shopLive.next("LiveReady")
+	c.do(docCall{method: "POST", path: "/api/v1/conversations/{id}/messages", id: shopConv, token: shopAPI.Secret, body: reply, want: 201})
+	for i := 0; ; i++ {
+		if e := shopLive.next("LiveMessageCreated"); oaDig(e, "message", "author") == "agent" {
+			break
+		}
+		if i == 10 {
+			t.Fatal("live events: the claimed conversation's reply did not arrive")
+		}
+	}
+	c.do(docCall{method: "POST", path: "/widget/v1/sessions", origin: evil, body: map[string]any{"app_id": shop.ID},
+		want: 403, code: kith.CodeOriginNotAllowed})
+	c.do(docCall{method: "GET", path: "/widget/v1/events", query: "app_id=" + shop.ID, origin: evil, want: 403, code: kith.CodeOriginNotAllowed})
+	for _, key := range slices.Sorted(maps.Keys(c.ops)) {
+		op := c.ops[key]
+		if !oaSecuredBy(op, "WidgetSession") {
+			continue
+		}
+		method, path, _ := strings.Cut(key, " ")
+		var body any
+		if op["requestBody"] != nil {
+			body = map[string]any{}
+		}
+		c.do(docCall{method: method, path: path, id: shopConv, token: session(login), origin: evil, body: body,
+			want: 403, code: kith.CodeOriginNotAllowed})
+	}
+	// The preflight of any widget path (undocumented on purpose) allows
+	// the request and reveals nothing.
+	req, err := http.NewRequest("OPTIONS", c.base+"/widget/v1/sessions", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Origin", evil)
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	req.Header.Set("Access-Control-Request-Headers", "authorization,content-type")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if h := resp.Header; resp.StatusCode != 204 || h.Get("Access-Control-Allow-Origin") != evil ||
+		!strings.Contains(h.Get("Access-Control-Allow-Headers"), "Authorization") || !strings.Contains(h.Get("Access-Control-Allow-Methods"), "DELETE") {
+		t.Errorf("OPTIONS /widget/v1/sessions: %d %v, want 204 allowing the widget's requests", resp.StatusCode, h)
+	}
+
+	// An app that requires verification: identified but unverified users
+	// may not chat (S3); their session is not one of another app's (4003).
+	strict, _ := storetest.NewApp(t, st, "verification_required=true")
+	unverified := start(strict, "", map[string]any{"identity": map[string]any{"user_ref": "strict-u"}})
+	if unverified["can_chat"] != false {
+		t.Errorf("an unverified user of an app that requires verification: %v, want can_chat false", unverified)
+	}
+	c.do(docCall{method: "GET", path: "/widget/v1/conversations", token: session(unverified), want: 403, code: kith.CodeVerificationRequired})
+	c.do(docCall{method: "POST", path: "/widget/v1/conversations", token: session(unverified), body: msg, want: 403, code: kith.CodeVerificationRequired})
+	for _, method := range []string{"GET", "POST"} {
+		var body any
+		if method == "POST" {
+			body = msg
+		}
+		c.do(docCall{method: method, path: "/widget/v1/conversations/{id}/messages", id: missingConv, token: session(unverified), body: body,
+			want: 403, code: kith.CodeVerificationRequired})
+	}
+	c.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/read", id: missingConv, token: session(unverified), want: 403,
+		code: kith.CodeVerificationRequired})
+	foreign := c.dial("app_id="+app.ID, "")
+	foreign.send(map[string]any{"type": "auth", "session": str(unverified, "session"), "after": 0})
+	if code := foreign.closed(); code != closeAuthFailed {
+		t.Errorf("live events: closed with %d for another app's session, want %d", code, closeAuthFailed)
+	}
+
+	// 401: every endpoint that takes a widget session refuses a missing,
+	// unknown, ended or wrong one (an access token is not a session).
+	for _, key := range slices.Sorted(maps.Keys(c.ops)) {
+		op := c.ops[key]
+		if !oaSecuredBy(op, "WidgetSession") {
+			continue
+		}
+		method, path, _ := strings.Cut(key, " ")
+		var body any
+		if op["requestBody"] != nil {
+			body = map[string]any{}
+		}
+		for _, tok := range []string{"", bearer(oaUnknownWidgetSession), session(anon), bearer(apiTok), str(back, "session")} {
+			c.do(docCall{method: method, path: path, id: conv, token: tok, body: body, want: 401, code: kith.CodeInvalidSession})
+		}
 	}
 }
 
@@ -612,9 +1176,15 @@ type docCall struct {
 	id     string // the value of {id}
 	query  string
 	token  string // the Authorization header; none when empty
-	body   any    // sent as JSON when not nil
+	origin string // the Origin header, as a page's request has it; none when empty
+	header map[string]string
+	body   any // sent as JSON when not nil
 	want   int
 	code   kith.Code // the error code wanted, if any
+	// refusedClaim marks a body whose identity is not of the documented
+	// shape: the server answers 201 with an anonymous session and an
+	// auth_failure (F3), which is not taking the body as valid.
+	refusedClaim bool
 }
 
 func newDocClient(t *testing.T, doc map[string]any, srv *httptest.Server) *docClient {
@@ -701,6 +1271,12 @@ func (c *docClient) do(cl docCall) map[string]any {
 	if cl.token != "" {
 		req.Header.Set("Authorization", cl.token)
 	}
+	if cl.origin != "" {
+		req.Header.Set("Origin", cl.origin)
+	}
+	for k, v := range cl.header {
+		req.Header.Set(k, v)
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -725,9 +1301,26 @@ func (c *docClient) do(cl docCall) map[string]any {
 	}
 	c.seen[key][resp.StatusCode] = true
 
+	ct := resp.Header.Get("Content-Type")
 	var answer any
-	if err := json.Unmarshal(raw, &answer); err != nil {
-		t.Fatalf("%s: the answer is not JSON: %v: %s", where, err, raw)
+	if strings.HasPrefix(ct, "application/json") {
+		if err := json.Unmarshal(raw, &answer); err != nil {
+			t.Fatalf("%s: the answer is not JSON: %v: %s", where, err, raw)
+		}
+	}
+
+	// CORS: a page whose origin the app allows gets it back; a refused
+	// one gets no CORS headers, so it cannot read the answer.
+	if cl.origin != "" {
+		acao := resp.Header.Get("Access-Control-Allow-Origin")
+		switch {
+		case oaDig(answer, "error", "code") == string(kith.CodeOriginNotAllowed):
+			if acao != "" {
+				t.Errorf("%s: a refused origin got Access-Control-Allow-Origin %q", where, acao)
+			}
+		case resp.StatusCode < 300 && acao != cl.origin:
+			t.Errorf("%s: Access-Control-Allow-Origin %q, want %q", where, acao, cl.origin)
+		}
 	}
 
 	// The request body, against its documented schema: what the server
@@ -741,7 +1334,7 @@ func (c *docClient) do(cl docCall) map[string]any {
 		case schema == nil && cl.method == "POST":
 			t.Errorf("%s: no request body schema documented", where)
 		case schema == nil:
-		case resp.StatusCode < 300:
+		case resp.StatusCode < 300 && !cl.refusedClaim:
 			for _, e := range c.v.validate(schema, generic) {
 				t.Errorf("%s: the server took a request body that the documented schema refuses: %s", where, e)
 			}
@@ -759,17 +1352,39 @@ func (c *docClient) do(cl docCall) map[string]any {
 		t.Errorf("%s: status %d is not documented for %s", where, resp.StatusCode, key)
 		return oaObject(answer)
 	}
-	schema := oaDig(spec, "content", "application/json", "schema")
-	if schema == nil {
-		t.Errorf("%s: the documented response has no application/json schema", where)
-		return oaObject(answer)
+	c.checkHeaders(where, spec, resp)
+	content, _ := spec["content"].(map[string]any)
+	switch {
+	case len(content) == 0:
+		if len(raw) != 0 {
+			t.Errorf("%s: the documented response has no body, but the answer has one: %s", where, raw)
+		}
+		return nil
+	case content["application/json"] != nil && (content["text/plain"] == nil || !strings.HasPrefix(ct, "text/plain")):
+		if !strings.HasPrefix(ct, "application/json") {
+			t.Errorf("%s: Content-Type %q, documented application/json", where, ct)
+		}
+		for _, e := range c.v.validate(oaDig(content, "application/json", "schema"), answer) {
+			t.Errorf("%s: the answer does not match the documented schema: %s\nanswer: %s", where, e, raw)
+		}
+	case content["text/plain"] != nil:
+		if !strings.HasPrefix(ct, "text/plain") {
+			t.Errorf("%s: Content-Type %q, documented text/plain", where, ct)
+		}
+		for _, e := range c.v.validate(oaDig(content, "text/plain", "schema"), string(raw)) {
+			t.Errorf("%s: the answer does not match the documented schema: %s\nanswer: %s", where, e, raw)
+		}
+	default:
+		t.Errorf("%s: the documented response has neither an application/json nor a text/plain schema", where)
 	}
-	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		t.Errorf("%s: Content-Type %q, documented application/json", where, ct)
-	}
-	for _, e := range c.v.validate(schema, answer) {
-		t.Errorf("%s: the answer does not match the documented schema: %s\nanswer: %s", where, e, raw)
-	}
+	return oaObject(answer)
+}
+
+// checkHeaders checks the headers of an answer against those documented
+// for its status.
+func (c *docClient) checkHeaders(where string, spec map[string]any, resp *http.Response) {
+	t := c.t
+	t.Helper()
 	headers, _ := spec["headers"].(map[string]any)
 	for name, h := range headers {
 		h, _ := c.deref(h).(map[string]any)
@@ -788,7 +1403,148 @@ func (c *docClient) do(cl docCall) map[string]any {
 			t.Errorf("%s: header %s: %s", where, name, e)
 		}
 	}
-	return oaObject(answer)
+}
+
+// docSocket is a live-event WebSocket whose messages are checked against
+// the schemas the description names in the operation's x-websocket.
+type docSocket struct {
+	c      *docClient
+	conn   *websocket.Conn
+	client any // the schema of what the client sends
+	server any // the schema of what the server sends
+}
+
+// dial opens GET /widget/v1/events with the query and, when not empty, the
+// page's origin, and checks that the handshake answers the documented 101.
+func (c *docClient) dial(query, origin string) *docSocket {
+	t := c.t
+	t.Helper()
+	const key = "GET /widget/v1/events"
+	op := c.ops[key]
+	if op == nil {
+		t.Fatalf("%s is not documented", key)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	opts := &websocket.DialOptions{HTTPHeader: http.Header{}}
+	if origin != "" {
+		opts.HTTPHeader.Set("Origin", origin)
+	}
+	target := "ws" + strings.TrimPrefix(c.base, "http") + "/widget/v1/events?" + query
+	conn, resp, err := websocket.Dial(ctx, target, opts)
+	if err != nil {
+		t.Fatalf("dial %s: %v", target, err)
+	}
+	t.Cleanup(func() { conn.CloseNow() })
+	conn.SetReadLimit(1 << 20)
+	where := fmt.Sprintf("GET %s (%d)", target, resp.StatusCode)
+	if c.seen[key] == nil {
+		c.seen[key] = map[int]bool{}
+	}
+	c.seen[key][resp.StatusCode] = true
+	responses, _ := op["responses"].(map[string]any)
+	if spec, _ := c.deref(responses[strconv.Itoa(resp.StatusCode)]).(map[string]any); spec == nil {
+		t.Errorf("%s: status %d is not documented for %s", where, resp.StatusCode, key)
+	} else {
+		c.checkHeaders(where, spec, resp)
+	}
+	return &docSocket{c: c, conn: conn,
+		client: oaDig(op, "x-websocket", "client"), server: oaDig(op, "x-websocket", "server")}
+}
+
+// send sends v, which must match the documented client message.
+func (s *docSocket) send(v any) {
+	t := s.c.t
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var generic any
+	_ = json.Unmarshal(b, &generic)
+	for _, e := range s.c.v.validate(s.client, generic) {
+		t.Errorf("live events: the test sends %s, which the documented client message refuses: %s", b, e)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.conn.Write(ctx, websocket.MessageText, b); err != nil {
+		t.Fatalf("live events: send %s: %v", b, err)
+	}
+}
+
+// read returns the next message, checked against the documented server
+// messages and against schema, when not nil; or the error that ended the
+// socket.
+func (s *docSocket) read(schema any) (map[string]any, error) {
+	t := s.c.t
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	typ, b, err := s.conn.Read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if typ != websocket.MessageText {
+		t.Errorf("live events: a binary message: %x", b)
+	}
+	var m any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("live events: a message is not JSON: %s", b)
+	}
+	for _, sch := range []any{s.server, schema} {
+		if sch == nil {
+			continue
+		}
+		for _, e := range s.c.v.validate(sch, m) {
+			t.Errorf("live events: the message does not match the documented schema: %s\nmessage: %s", e, b)
+		}
+	}
+	return oaObject(m), nil
+}
+
+// next returns the next message, which must match the component schema
+// named (LiveReady, LiveEvent, ...).
+func (s *docSocket) next(name string) map[string]any {
+	s.c.t.Helper()
+	m, err := s.read(map[string]any{"$ref": "#/components/schemas/" + name})
+	if err != nil {
+		s.c.t.Fatalf("live events: no %s: %v", name, err)
+	}
+	return m
+}
+
+// nextMessage returns the next message.created event, skipping (after
+// checking them) the other events, such as the conversation.updated of a
+// conversation read.
+func (s *docSocket) nextMessage() map[string]any {
+	s.c.t.Helper()
+	for range 100 {
+		if e := s.next("LiveEvent"); e["kind"] == "message.created" {
+			return e
+		}
+	}
+	s.c.t.Fatal("live events: no message.created among 100 events")
+	return nil
+}
+
+// closed waits for the server to close the socket, checking the messages
+// before, and returns the close code.
+func (s *docSocket) closed() websocket.StatusCode {
+	t := s.c.t
+	t.Helper()
+	for range 100 {
+		_, err := s.read(nil)
+		if err == nil {
+			continue
+		}
+		var ce websocket.CloseError
+		if !errors.As(err, &ce) {
+			t.Fatalf("live events: the socket failed without a close frame: %v", err)
+		}
+		return ce.Code
+	}
+	t.Fatal("live events: the socket was not closed")
+	return 0
 }
 
 // deref follows a $ref, if v is one.
@@ -861,6 +1617,10 @@ func TestOpenAPI_ValidatorRejectsDrift(t *testing.T) {
 		"neither branch of oneOf":   {schema("User/properties/account"), map[string]any{"id": "acc_1"}},
 		"not an integer":            {schema("SessionToken/properties/expires_in"), 3600.5},
 		"not a list wrapper":        {schema("UserList"), []any{}},
+		"unknown live event kind":   {schema("LiveServerMessage"), map[string]any{"type": "event", "id": 1.0, "kind": "typing"}},
+		"live event without id":     {schema("LiveEvent"), map[string]any{"type": "event", "kind": "session.revoked"}},
+		"auth_failure not an error": {schema("WidgetSessionStarted/properties/auth_failure"), map[string]any{"code": "oops", "message": "m"}},
+		"session not a token":       {schema("WidgetSessionStarted/properties/session"), "kith_aat_x"},
 	}
 	for name, c := range bad {
 		if errs := v.validate(c.schema, c.value); len(errs) == 0 {

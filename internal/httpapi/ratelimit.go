@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"math"
+	"net"
+	"net/http"
 	"sync"
 	"time"
 
@@ -62,4 +64,15 @@ func (l *limiter) allow(key string) (ok bool, retryAfter int) {
 		return false, int(math.Ceil(delay.Seconds()))
 	}
 	return true, 0
+}
+
+// clientIP is the address a request came from, without its port. Behind a
+// reverse proxy it is the proxy's: the limits then apply to all clients
+// together, which errs on the side of the server.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

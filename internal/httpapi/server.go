@@ -24,10 +24,14 @@ type Limits struct {
 	// session-token endpoints; zero TokenRate turns the limit off.
 	TokenRate  float64
 	TokenBurst int
+	// SessionRate and SessionBurst limit, per client address, the widget
+	// sessions started; zero SessionRate turns the limit off.
+	SessionRate  float64
+	SessionBurst int
 }
 
 // DefaultLimits are the limits kith serve starts with.
-var DefaultLimits = Limits{MaxBodyBytes: 64 << 10, TokenRate: 50, TokenBurst: 100}
+var DefaultLimits = Limits{MaxBodyBytes: 64 << 10, TokenRate: 50, TokenBurst: 100, SessionRate: 2, SessionBurst: 30}
 
 // Server holds what the handlers need. Build one with New.
 type Server struct {
@@ -39,9 +43,12 @@ type Server struct {
 	now      func() time.Time
 	metrics  *metrics
 	limiter  *limiter
-	chat     *chat.Service
-	hub      *realtime.Hub
-	handler  http.Handler
+	// sessionLimiter limits, per client address, how fast widget sessions
+	// (and so devices) are made.
+	sessionLimiter *limiter
+	chat           *chat.Service
+	hub            *realtime.Hub
+	handler        http.Handler
 }
 
 // Config configures New.
@@ -87,6 +94,7 @@ func New(cfg Config) *Server {
 	_ = broker.Subscribe(context.Background(), s.hub.Deliver)
 	s.chat = &chat.Service{Store: s.store, Resolver: s.resolver, Broker: broker, Now: s.now, Log: s.log}
 	s.limiter = newLimiter(s.limits.TokenRate, s.limits.TokenBurst, s.now)
+	s.sessionLimiter = newLimiter(s.limits.SessionRate, s.limits.SessionBurst, s.now)
 	s.handler = s.routes(reg)
 	return s
 }

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -14,14 +15,17 @@ import (
 
 // sessionRequest is the body of POST /widget/v1/sessions (S1).
 type sessionRequest struct {
-	AppID        string        `json:"app_id"`
-	DeviceToken  string        `json:"device_token"`
-	SessionToken string        `json:"session_token"`
-	Identity     *identityWire `json:"identity"`
-	JWT          string        `json:"jwt"`
-	UserHash     string        `json:"user_hash"`
-	WorkspaceRef string        `json:"workspace_ref"`
-	OnLogin      kith.OnLogin  `json:"on_login"`
+	AppID        string `json:"app_id"`
+	DeviceToken  string `json:"device_token"`
+	SessionToken string `json:"session_token"`
+	// Identity is decoded on its own: a claimed identity that is not what
+	// we expect starts an anonymous session and says why (F3) rather than
+	// failing the request.
+	Identity     json.RawMessage `json:"identity"`
+	JWT          string          `json:"jwt"`
+	UserHash     string          `json:"user_hash"`
+	WorkspaceRef string          `json:"workspace_ref"`
+	OnLogin      kith.OnLogin    `json:"on_login"`
 }
 
 // identityWire is an identity claimed by the browser (M5), and the traits
@@ -83,22 +87,16 @@ type authFailureJSON struct {
 }
 
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request) error {
-	var req sessionRequest
-	if err := decode(r, &req); err != nil {
-		return err
-	}
-	if req.AppID == "" {
-		return missing("app_id", "the app the widget belongs to")
-	}
-	app, err := s.store.App(r.Context(), req.AppID)
+	app, req, err := s.sessionRequest(r)
 	if err != nil {
+		echoOrigin(w, r)
 		return err
 	}
 	if err := allowOrigin(w, r, app); err != nil {
 		return err
 	}
 	ways := 0
-	for _, set := range []bool{req.SessionToken != "", req.Identity != nil, req.JWT != ""} {
+	for _, set := range []bool{req.SessionToken != "", len(req.Identity) > 0 && string(req.Identity) != "null", req.JWT != ""} {
 		if set {
 			ways++
 		}
@@ -109,10 +107,20 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request) error {
 	if req.JWT != "" || req.UserHash != "" {
 		return kith.Errorf(kith.CodeUnsupportedMethod, "", "JWT and user-hash identification are not available on this server yet")
 	}
+	switch req.OnLogin {
+	case "", kith.OnLoginKeep, kith.OnLoginClear, kith.OnLoginClaim:
+	default:
+		return kith.Errorf(kith.CodeInvalidField, "on_login", "on_login must be keep, clear or claim")
+	}
 	start := chat.StartRequest{DeviceToken: req.DeviceToken, SessionToken: req.SessionToken,
 		WorkspaceRef: req.WorkspaceRef, OnLogin: req.OnLogin}
-	if req.Identity != nil {
-		start.Claim, start.ClaimError = req.Identity.claim()
+	if len(req.Identity) > 0 && string(req.Identity) != "null" {
+		var id identityWire
+		if start.ClaimError = decodeBytes(req.Identity, &id); start.ClaimError == nil {
+			start.Claim, start.ClaimError = id.claim()
+		} else {
+			start.ClaimError = prefixField("identity", start.ClaimError)
+		}
 	}
 	st, err := s.chat.Start(r.Context(), app, start)
 	if err != nil {
@@ -133,6 +141,38 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// sessionRequest decodes a session request and finds its app, limiting
+// the rate at which one client may start sessions: each may make a device.
+func (s *Server) sessionRequest(r *http.Request) (*kith.App, *sessionRequest, error) {
+	if ok, wait := s.sessionLimiter.allow(clientIP(r)); !ok {
+		return nil, nil, &rateLimited{retryAfter: wait}
+	}
+	var req sessionRequest
+	if err := decode(r, &req); err != nil {
+		return nil, nil, err
+	}
+	if req.AppID == "" {
+		return nil, nil, missing("app_id", "the app the widget belongs to")
+	}
+	app, err := s.store.App(r.Context(), req.AppID)
+	return app, &req, err
+}
+
+// prefixField puts a decoding error of a nested object under its path.
+func prefixField(path string, err error) error {
+	var ke *kith.Error
+	if errors.As(err, &ke) {
+		e := *ke
+		if e.Field != "" {
+			e.Field = path + "." + e.Field
+		} else {
+			e.Field = path
+		}
+		return &e
+	}
+	return err
+}
+
 // sessionUser is the user as the widget sees it; an anonymous visitor who
 // never wrote has no id yet but already has a name.
 func sessionUser(c *chat.Caller, u *kith.User) userJSON {
@@ -151,6 +191,7 @@ func (s *Server) widget(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		c, err := s.chat.Authenticate(r.Context(), bearerToken(r))
 		if err != nil {
+			echoOrigin(w, r) // the widget must read that its session ended
 			return err
 		}
 		if err := allowOrigin(w, r, c.App); err != nil {

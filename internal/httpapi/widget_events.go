@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/coder/websocket"
@@ -48,6 +49,9 @@ func (s *Server) widgetEvents(w http.ResponseWriter, r *http.Request) error {
 	}
 	if origin := r.Header.Get("Origin"); origin != "" && !originAllowed(app, origin) {
 		return kith.Errorf(kith.CodeOriginNotAllowed, "origin", "this page's origin is not among the app's allowed_origins")
+	}
+	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		return kith.Errorf(kith.CodeInvalidRequest, "", "this endpoint is a WebSocket: connect with the WebSocket protocol")
 	}
 	// The origin was checked against the app above; the library's own
 	// check would only allow same-host pages.
@@ -146,6 +150,11 @@ func (s *Server) stream(ctx context.Context, conn *websocket.Conn, c *chat.Calle
 		if status, reason, ok := deliver(e); !ok {
 			return status, reason
 		}
+	}
+	if len(missed) == replayLimit {
+		// More was missed than one replay sends: the widget reconnects
+		// from the last event it got and the replay goes on.
+		return closeTooSlow, "more to replay: reconnect with your cursor"
 	}
 
 	tick := time.NewTicker(revalidateEvery)

@@ -604,3 +604,97 @@ func TestWidget_AnonymousUsersExpire_S6(t *testing.T) {
 		}
 	})
 }
+
+func TestWidget_AnotherAppOfTheSameOrganizationSeesNothing_V5(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := httpapitest.New(t, st, httpapitest.Options{})
+		// A second widget installation of the same organization, whose
+		// users are the same people.
+		app2, tok2, err := e.Apps.CreateApp(context.Background(), e.App.OrgID, "second site")
+		if err != nil {
+			t.Fatal(err)
+		}
+		first := e.StartSession(map[string]any{"session_token": e.Mint("ada", "")})
+		conv := startConversation(t, e, first.Session, "On the first site")
+		r := e.Do("POST", "/internal/auth-tokens.create", tok2.Secret, `{"rev_info":{"user_ref":"ada"}}`)
+		token := r.JSON(t)["access_token"].(string)
+		var second httpapitest.WidgetSession
+		e.Do("POST", "/widget/v1/sessions", "", map[string]any{"app_id": app2.ID, "session_token": token}).Decode(t, &second)
+		if second.User.ID == nil || *second.User.ID != *first.User.ID {
+			t.Fatalf("the organization's user ada is %v on the second site, want %s", second.User.ID, *first.User.ID)
+		}
+		wantConversations(t, e, second.Session)
+		wantHidden(t, e, second.Session, conv)
+		live := e.DialEventsFor(app2.ID, second.Session, 0)
+		e.Do("POST", "/api/v1/conversations/"+conv+"/messages", e.APIToken, map[string]string{"body": "for the first site"})
+		own := startConversation(t, e, second.Session, "On the second site")
+		if m, _ := live.Next(liveWait)["message"].(map[string]any); m["body"] != "On the second site" {
+			t.Fatalf("the second site's widget heard %v first, want its own message", m)
+		}
+		_ = own
+	})
+}
+
+func TestWidget_SessionRequestsAreCheckedBeforeAnythingIsWritten(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	e := httpapitest.New(t, st, httpapitest.Options{})
+	wantError(t, e.TryStartSession(map[string]any{"on_login": "sometimes"}), http.StatusBadRequest, kith.CodeInvalidField, "on_login")
+	wantError(t, e.TryStartSession(map[string]any{"jwt": "x.y.z"}), http.StatusBadRequest, kith.CodeUnsupportedMethod, "")
+	wantError(t, e.TryStartSession(map[string]any{"session_token": "x", "identity": map[string]any{"user_ref": "u"}}),
+		http.StatusBadRequest, kith.CodeInvalidRequest, "")
+	wantError(t, e.Do("POST", "/widget/v1/sessions", "", map[string]any{"app_id": "app_nope"}), http.StatusNotFound, kith.CodeNotFound, "")
+	// F3: an identity of the wrong shape starts an anonymous session and says why.
+	s := e.StartSession(map[string]any{"identity": map[string]any{"user_ref": 42}})
+	if s.User.Trust != "anonymous" || s.AuthFailure == nil || s.AuthFailure.Field != "identity.user_ref" {
+		t.Fatalf("a numeric user_ref: %+v, want an anonymous session naming identity.user_ref", s)
+	}
+}
+
+func TestWidget_ErrorsBeforeTheAppIsKnownAreReadableByThePage(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	e := httpapitest.New(t, st, httpapitest.Options{Settings: []string{"allowed_origins=https://shop.example"}})
+	r := kithtest.Do(t, e.Server.URL, "GET", "/widget/v1/conversations",
+		map[string]string{"Origin": "https://shop.example", "Authorization": "Bearer kith_ws_ended"}, nil)
+	wantError(t, r, http.StatusUnauthorized, kith.CodeInvalidSession, "authorization")
+	if r.Header.Get("Access-Control-Allow-Origin") != "https://shop.example" {
+		t.Fatal("the widget cannot read that its session ended: no CORS header on the 401")
+	}
+	ws := kithtest.Do(t, e.Server.URL, "GET", "/widget/v1/events?app_id="+e.App.ID, nil, nil)
+	wantError(t, ws, http.StatusBadRequest, kith.CodeInvalidRequest, "")
+}
+
+func TestWidget_ReadingClearsTheUnreadCountEverywhere(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	e := httpapitest.New(t, st, httpapitest.Options{})
+	s := e.StartSession(nil)
+	conv := startConversation(t, e, s.Session, "hi")
+	e.Do("POST", "/api/v1/conversations/"+conv+"/messages", e.APIToken, map[string]string{"body": "hello"})
+	other := e.DialEvents(s.Session, 1<<40-1) // a second tab, caught up
+	_ = other
+	tab := e.StartSession(map[string]any{"device_token": s.DeviceToken})
+	live := e.DialEvents(tab.Session, 0)
+	for range 2 { // the two messages, replayed
+		live.Next(liveWait)
+	}
+	e.Do("POST", "/widget/v1/conversations/"+conv+"/read", s.Session, nil)
+	got := live.Next(liveWait)
+	c, _ := got["conversation"].(map[string]any)
+	if got["kind"] != "conversation.updated" || c["unread"] != float64(0) {
+		t.Fatalf("after reading in one tab the other heard %v, want conversation.updated with unread 0", got)
+	}
+}
+
+func TestWidget_AnonymousSessionsLiveWhileUsed_S6(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	clock := time.Now()
+	e := httpapitest.New(t, st, httpapitest.Options{Now: func() time.Time { return clock }, Settings: []string{"anonymous_expiry=2d"}})
+	s := e.StartSession(nil)
+	for range 3 { // used every day for three days: more than the 2-day expiry
+		clock = clock.Add(24 * time.Hour)
+		if r := e.Do("GET", "/widget/v1/conversations", s.Session, nil); r.Status != http.StatusOK {
+			t.Fatalf("an anonymous session in daily use ended: %d %s", r.Status, r.Body)
+		}
+	}
+	clock = clock.Add(3 * 24 * time.Hour)
+	wantError(t, e.Do("GET", "/widget/v1/conversations", s.Session, nil), http.StatusUnauthorized, kith.CodeInvalidSession, "authorization")
+}

@@ -83,9 +83,15 @@ type Events struct {
 // after the event id after, and waits for "ready".
 func (e *Env) DialEvents(session string, after int64) *Events {
 	e.t.Helper()
+	return e.DialEventsFor(e.App.ID, session, after)
+}
+
+// DialEventsFor is DialEvents for a session of another app.
+func (e *Env) DialEventsFor(appID, session string, after int64) *Events {
+	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	url := "ws" + strings.TrimPrefix(e.Server.URL, "http") + "/widget/v1/events?app_id=" + e.App.ID
+	url := "ws" + strings.TrimPrefix(e.Server.URL, "http") + "/widget/v1/events?app_id=" + appID
 	conn, _, err := websocket.Dial(ctx, url, nil)
 	if err != nil {
 		e.t.Fatalf("dial the live events: %v", err)

@@ -27,9 +27,9 @@ type Resolver struct {
 
 func (r *Resolver) now() time.Time {
 	if r.Now != nil {
-		return r.Now().UTC()
+		return r.Now().UTC().Truncate(time.Microsecond)
 	}
-	return time.Now().UTC()
+	return time.Now().UTC().Truncate(time.Microsecond) // the store keeps microseconds
 }
 
 func (r *Resolver) name() string {

@@ -4,6 +4,9 @@ import "github.com/kith-chat/kith/internal/kith"
 
 // Viewer is whom a widget session shows conversations to.
 type Viewer struct {
+	// AppID is the session's app: a widget sees only its own app's
+	// conversations, even among apps of one organization.
+	AppID string
 	// UserID is the session's user; empty for an anonymous visitor who has
 	// not written yet, who has no conversations.
 	UserID   string
@@ -13,7 +16,8 @@ type Viewer struct {
 	WorkspaceRef string
 }
 
-// CanSee decides whether a widget session may see a conversation:
+// CanSee decides whether a widget session may see a conversation of its
+// own app:
 //
 //   - V4: only the conversations of its workspace scope (or, without one,
 //     those without a workspace);
@@ -24,7 +28,7 @@ type Viewer struct {
 //
 // Anything else is not found (V5).
 func CanSee(v Viewer, c *kith.Conversation) bool {
-	if v.UserID == "" || c.UserID != v.UserID || c.WorkspaceRef != v.WorkspaceRef {
+	if v.UserID == "" || c.AppID != v.AppID || c.UserID != v.UserID || c.WorkspaceRef != v.WorkspaceRef {
 		return false
 	}
 	if v.Trust == kith.TrustVerified {
@@ -40,7 +44,7 @@ func Visible(v Viewer) (f kith.ConversationFilter, ok bool) {
 		return f, false
 	}
 	ws := v.WorkspaceRef
-	f = kith.ConversationFilter{UserID: v.UserID, WorkspaceRef: &ws}
+	f = kith.ConversationFilter{AppID: v.AppID, UserID: v.UserID, WorkspaceRef: &ws}
 	if v.Trust == kith.TrustVerified {
 		f.VerifiedOnly = true
 	} else {
@@ -56,6 +60,6 @@ func CanHear(v Viewer, sessionID string, e *kith.LiveEvent) bool {
 	if e.SessionID != "" {
 		return e.SessionID == sessionID
 	}
-	return CanSee(v, &kith.Conversation{UserID: e.UserID, DeviceID: e.DeviceID, Verified: e.Verified,
-		WorkspaceRef: e.WorkspaceRef})
+	return CanSee(v, &kith.Conversation{AppID: e.AppID, UserID: e.UserID, DeviceID: e.DeviceID,
+		Verified: e.Verified, WorkspaceRef: e.WorkspaceRef})
 }

@@ -15,12 +15,12 @@ import (
 
 func TestCanSee_Rules_V2_V3_V4(t *testing.T) {
 	conv := func(user, device string, verified bool, ws string) *kith.Conversation {
-		return &kith.Conversation{UserID: user, DeviceID: device, Verified: verified, WorkspaceRef: ws}
+		return &kith.Conversation{AppID: "a", UserID: user, DeviceID: device, Verified: verified, WorkspaceRef: ws}
 	}
-	verified := identity.Viewer{UserID: "u", DeviceID: "d1", Trust: kith.TrustVerified}
-	unverified := identity.Viewer{UserID: "u", DeviceID: "d1", Trust: kith.TrustUnverified}
-	anonymous := identity.Viewer{UserID: "u", DeviceID: "d1", Trust: kith.TrustAnonymous}
-	scoped := identity.Viewer{UserID: "u", DeviceID: "d1", Trust: kith.TrustVerified, WorkspaceRef: "ws"}
+	verified := identity.Viewer{AppID: "a", UserID: "u", DeviceID: "d1", Trust: kith.TrustVerified}
+	unverified := identity.Viewer{AppID: "a", UserID: "u", DeviceID: "d1", Trust: kith.TrustUnverified}
+	anonymous := identity.Viewer{AppID: "a", UserID: "u", DeviceID: "d1", Trust: kith.TrustAnonymous}
+	scoped := identity.Viewer{AppID: "a", UserID: "u", DeviceID: "d1", Trust: kith.TrustVerified, WorkspaceRef: "ws"}
 	tests := []struct {
 		name string
 		v    identity.Viewer
@@ -38,7 +38,8 @@ func TestCanSee_Rules_V2_V3_V4(t *testing.T) {
 		{"V4 a scoped session does not see other workspaces'", scoped, conv("u", "d1", true, "other"), false},
 		{"V4 a scoped session does not see unscoped ones", scoped, conv("u", "d1", true, ""), false},
 		{"V4 an unscoped session does not see scoped ones", verified, conv("u", "d1", true, "ws"), false},
-		{"a visitor who never wrote sees nothing", identity.Viewer{DeviceID: "d1", Trust: kith.TrustAnonymous}, conv("", "d1", false, ""), false},
+		{"a visitor who never wrote sees nothing", identity.Viewer{AppID: "a", DeviceID: "d1", Trust: kith.TrustAnonymous}, conv("", "d1", false, ""), false},
+		{"V5 nobody sees another app's, even in the same organization", identity.Viewer{AppID: "b", UserID: "u", DeviceID: "d1", Trust: kith.TrustVerified}, conv("u", "d1", true, ""), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,6 +57,14 @@ func TestVisible_FilterMatchesCanSee_V2_V3_V4(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		app, _ := storetest.NewApp(t, s)
 		ctx := context.Background()
+		// A second app of the same organization: its conversations must
+		// never show in the first app's widget.
+		other := &kith.App{OrgID: app.OrgID, Name: "other", Settings: kith.DefaultAppSettings(),
+			SessionSecret: make([]byte, 32), CreatedAt: time.Now()}
+		if err := s.Tx(ctx, func(ctx context.Context, tx kith.Tx) error { return tx.CreateApp(ctx, other) }); err != nil {
+			t.Fatal(err)
+		}
+		appIDs := []string{app.ID, other.ID}
 		users := []string{}
 		for i := range 3 {
 			u := &kith.User{OrgID: app.OrgID, Trust: kith.TrustVerified, DisplayName: fmt.Sprint("U", i),
@@ -72,7 +81,7 @@ func TestVisible_FilterMatchesCanSee_V2_V3_V4(t *testing.T) {
 			for _, d := range devices {
 				for _, ws := range workspaces {
 					for _, verified := range []bool{false, true} {
-						c := &kith.Conversation{OrgID: app.OrgID, AppID: app.ID, UserID: u, DeviceID: d, Verified: verified,
+						c := &kith.Conversation{OrgID: app.OrgID, AppID: appIDs[len(all)%2], UserID: u, DeviceID: d, Verified: verified,
 							WorkspaceRef: ws, CreatedAt: time.Now(), UpdatedAt: time.Now()}
 						if err := s.Tx(ctx, func(ctx context.Context, tx kith.Tx) error { return tx.CreateConversation(ctx, c) }); err != nil {
 							t.Fatal(err)
@@ -84,6 +93,7 @@ func TestVisible_FilterMatchesCanSee_V2_V3_V4(t *testing.T) {
 		}
 		rapid.Check(t, func(rt *rapid.T) {
 			v := identity.Viewer{
+				AppID:        rapid.SampledFrom(appIDs).Draw(rt, "app"),
 				UserID:       rapid.SampledFrom(append(users, "")).Draw(rt, "user"),
 				DeviceID:     rapid.SampledFrom(devices).Draw(rt, "device"),
 				Trust:        rapid.SampledFrom([]kith.Trust{kith.TrustAnonymous, kith.TrustUnverified, kith.TrustVerified}).Draw(rt, "trust"),

@@ -142,8 +142,11 @@ type Store interface {
 	// write when a use within the last minute is already recorded.
 	TouchAccessToken(ctx context.Context, id string, at time.Time) error
 
-	// TouchSession and TouchUser record activity, as TouchAccessToken.
-	TouchSession(ctx context.Context, id string, at time.Time) error
+	// TouchSession records a session's activity, as TouchAccessToken, and
+	// moves its expiry to expires if that is later: anonymous sessions
+	// live as long as they are used.
+	TouchSession(ctx context.Context, id string, at, expires time.Time) error
+	// TouchUser records a user's activity, as TouchAccessToken.
 	TouchUser(ctx context.Context, id string, at time.Time) error
 
 	// ExpireAnonymous cuts the anonymous users of an app idle since before
@@ -190,6 +193,9 @@ type WorkspaceFilter struct {
 // ConversationFilter narrows a list of conversations. The widget's filter
 // comes from identity.Visible; agents filter by user only.
 type ConversationFilter struct {
+	// ID, when set, keeps that one conversation.
+	ID     string
+	AppID  string
 	UserID string
 	// DeviceID, when set, keeps the conversations started on that device.
 	DeviceID string

@@ -29,6 +29,12 @@ func (r reads) Conversation(ctx context.Context, orgID, id string) (*kith.Conver
 func (r reads) Conversations(ctx context.Context, orgID string, f kith.ConversationFilter) ([]*kith.ConversationSummary, error) {
 	var w where
 	w.add("c.org_id = ?", orgID)
+	if f.ID != "" {
+		w.add("c.id = ?", f.ID)
+	}
+	if f.AppID != "" {
+		w.add("c.app_id = ?", f.AppID)
+	}
 	if f.UserID != "" {
 		w.add("c.user_id = ?", f.UserID)
 	}

@@ -92,6 +92,7 @@ func (t *txn) RevokeSessions(ctx context.Context, orgID, userID, sessionID strin
 		w.add("id = ?", sessionID)
 	}
 	w.conds = append(w.conds, "revoked_at IS NULL")
+	w.add("expires_at > ?", us(at))
 	rows, err := t.q.QueryContext(ctx, `SELECT `+sessionColumns+` FROM widget_sessions`+w.String(), w.args...)
 	sessions, err := list(rows, err, scanSession)
 	if err != nil {
@@ -122,9 +123,10 @@ func (t *txn) Redeem(ctx context.Context, appID, jti, deviceID string, expires t
 	return classify(err)
 }
 
-func (s *Store) TouchSession(ctx context.Context, id string, at time.Time) error {
-	_, err := s.write.ExecContext(ctx, `UPDATE widget_sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $3`,
-		id, us(at), us(at.Add(-time.Minute)))
+func (s *Store) TouchSession(ctx context.Context, id string, at, expires time.Time) error {
+	_, err := s.write.ExecContext(ctx, `UPDATE widget_sessions SET last_seen_at = $2,
+		expires_at = CASE WHEN expires_at < $4 THEN $4 ELSE expires_at END
+		WHERE id = $1 AND last_seen_at < $3`, id, us(at), us(at.Add(-time.Minute)), us(expires))
 	return classify(err)
 }
 

@@ -276,6 +276,20 @@ func TestBinary_ServeWithoutConfigurationUsesSQLiteInKithData_D1(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "kith-data", "kith.db")); err != nil {
 		t.Fatalf("no database in ./kith-data: %v", err)
 	}
+	// First run: a default app, and the way to /demo, to chat at once.
+	m := regexp.MustCompile(`made one: (app_[a-z0-9]+)\.\nOpen (http://\S+/demo)`).FindStringSubmatch(srv.logs.String())
+	if m == nil {
+		t.Fatalf("the first start does not say how to open /demo:\n%s", srv.logs.String())
+	}
+	demo := kithtest.Do(t, srv.URL, "GET", "/demo", nil, nil)
+	if demo.Status != http.StatusOK || !strings.Contains(string(demo.Body), m[1]) || !strings.Contains(string(demo.Body), "/widget.js") {
+		t.Fatalf("/demo: %d, want a page embedding the widget for %s", demo.Status, m[1])
+	}
+	for _, secret := range []string{"kith_aat_", "kith_ws_"} {
+		if strings.Contains(srv.logs.String(), secret) {
+			t.Fatalf("the first start printed a secret (%s...)", secret)
+		}
+	}
 	srv.stop(t)
 }
 

@@ -34,6 +34,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	tokenBurst := fs.Int("token-burst", httpapi.DefaultLimits.TokenBurst, "burst of session-token requests per access token")
 	sessionRate := fs.Float64("session-rate", httpapi.DefaultLimits.SessionRate, "widget sessions started per second per client address (0: no limit)")
 	sessionBurst := fs.Int("session-burst", httpapi.DefaultLimits.SessionBurst, "burst of widget sessions per client address")
+	demo := fs.Bool("demo", true, "serve /demo, a page with the widget of the default organization's first app")
 	housekeeping := fs.Duration("housekeeping", 10*time.Minute, "how often to expire idle anonymous users and old live events")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -55,7 +56,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	api := httpapi.New(httpapi.Config{Store: st, Logger: log, Limits: httpapi.Limits{
 		MaxBodyBytes: *maxBody, TokenRate: *tokenRate, TokenBurst: *tokenBurst,
-		SessionRate: *sessionRate, SessionBurst: *sessionBurst}})
+		SessionRate: *sessionRate, SessionBurst: *sessionBurst}, NoDemo: !*demo})
 	go api.Chat().RunExpiry(ctx, *housekeeping)
 	srv := &http.Server{
 		Handler:           api,

@@ -105,6 +105,11 @@ func (s *Service) Start(ctx context.Context, app *kith.App, req StartRequest) (*
 		st.AuthFailure = failure
 	}
 	st.DeviceToken = devToken
+	if !st.CanChat() && st.AuthFailure == nil {
+		// S3 as Helpshift words it: the user is identified but not verified.
+		st.AuthFailure = kith.Errorf(kith.CodeMissingUserAuthToken, "",
+			"this app requires identity verification: identify the user with proof from your backend")
+	}
 	return st, nil
 }
 

@@ -49,7 +49,11 @@ var undocumentedRoutes = map[string]bool{
 	"/":                     true,
 	"GET /metrics":          true,
 	"GET /api/openapi.yaml": true,
-	"OPTIONS /widget/v1/":   true,
+	// The widget's script and the demo page are not API: docs/widget.md.
+	"GET /widget.js":      true,
+	"GET /static/plug.js": true,
+	"GET /demo":           true,
+	"OPTIONS /widget/v1/": true,
 }
 
 var oaMethods = []string{"get", "put", "post", "delete", "patch", "head", "options", "trace"}

@@ -12,6 +12,7 @@ import (
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
 	"github.com/kith-chat/kith/internal/realtime"
+	"github.com/kith-chat/kith/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -63,6 +64,9 @@ type Config struct {
 	// Broker carries live events between processes; an in-process one
 	// when nil.
 	Broker realtime.Broker
+	// NoDemo turns off /demo, the page that embeds the widget of the
+	// default organization's first app.
+	NoDemo bool
 }
 
 // New returns a server for the store in cfg.
@@ -95,14 +99,14 @@ func New(cfg Config) *Server {
 	s.chat = &chat.Service{Store: s.store, Resolver: s.resolver, Broker: broker, Now: s.now, Log: s.log}
 	s.limiter = newLimiter(s.limits.TokenRate, s.limits.TokenBurst, s.now)
 	s.sessionLimiter = newLimiter(s.limits.SessionRate, s.limits.SessionBurst, s.now)
-	s.handler = s.routes(reg)
+	s.handler = s.routes(reg, cfg)
 	return s
 }
 
 // ServeHTTP serves every route of Kith.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-func (s *Server) routes(reg *prometheus.Registry) http.Handler {
+func (s *Server) routes(reg *prometheus.Registry, cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	handle := func(pattern string, h handlerFunc) {
 		mux.Handle(pattern, s.adapt(h))
@@ -121,6 +125,20 @@ func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 	handle("POST /internal/auth-tokens.create", s.createSessionToken)
 	handle("POST /auth-tokens.create", s.createSessionToken)
 	handle("POST /widget/authenticate-user", s.authenticateUser)
+
+	// The widget script (W1), also at DevRev's path so that the PLuG
+	// snippet works with only its host changed (W2), and the demo page.
+	mux.Handle("GET /widget.js", web.Script())
+	mux.Handle("GET /static/plug.js", web.Script())
+	if !cfg.NoDemo {
+		mux.Handle("GET /demo", web.Demo(func(ctx context.Context) (string, error) {
+			app, err := s.apps.DemoApp(ctx)
+			if err != nil {
+				return "", err
+			}
+			return app.ID, nil
+		}))
+	}
 
 	// The widget, called from the company's pages (S1-S8, V1-V7).
 	mux.HandleFunc("OPTIONS /widget/v1/", preflight)

@@ -264,13 +264,19 @@ func (s *Server) widgetStartConversation(w http.ResponseWriter, r *http.Request)
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	sum, err := s.chat.StartConversation(r.Context(), widgetCaller(r), req.Body)
+	c := widgetCaller(r)
+	sum, err := s.chat.StartConversation(r.Context(), c, req.Body)
+	if err != nil {
+		return err
+	}
+	u, err := s.store.User(r.Context(), c.App.OrgID, sum.UserID)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{
 		"conversation": chat.NewConversationJSON(sum),
 		"message":      chat.NewMessageJSON(sum.LastMessage),
+		"user":         sessionUser(c, u),
 	})
 	return nil
 }

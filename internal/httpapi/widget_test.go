@@ -108,9 +108,18 @@ func TestWidget_AnonymousVisitorHasAUserOnlyOnceTheyWrite_M6_S1(t *testing.T) {
 		if n := userCount(t, e); n != 0 {
 			t.Fatalf("a visit that never wrote made %d users", n)
 		}
-		conv := startConversation(t, e, s.Session, "Hello?")
-		if n := userCount(t, e); n != 1 {
-			t.Fatalf("the first message made %d users, want 1", n)
+		r := e.Do("POST", "/widget/v1/conversations", s.Session, map[string]string{"body": "Hello?"})
+		var started struct {
+			Conversation struct{ ID string } `json:"conversation"`
+			User         struct {
+				ID          *string `json:"id"`
+				DisplayName string  `json:"display_name"`
+			} `json:"user"`
+		}
+		r.Decode(t, &started)
+		conv := started.Conversation.ID
+		if n := userCount(t, e); n != 1 || started.User.ID == nil || started.User.DisplayName != s.User.DisplayName {
+			t.Fatalf("the first message made %d users and answered user %+v, want 1 user named %q", n, started.User, s.User.DisplayName)
 		}
 		// A second tab of the same browser is the same visitor.
 		tab := e.StartSession(map[string]any{"device_token": s.DeviceToken})
@@ -351,8 +360,8 @@ func TestWidget_VerificationRequiredShutsOutUnverifiedUsers_S3(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := httpapitest.New(t, st, httpapitest.Options{Settings: []string{"verification_required=true"}})
 		claimed := e.StartSession(map[string]any{"identity": map[string]any{"user_ref": "u"}})
-		if claimed.CanChat {
-			t.Fatal("an unverified user may chat although the app requires verification")
+		if claimed.CanChat || claimed.AuthFailure == nil || claimed.AuthFailure.Code != string(kith.CodeMissingUserAuthToken) {
+			t.Fatalf("an unverified user where verification is required: %+v, want can_chat false and missing_user_auth_token", claimed)
 		}
 		wantError(t, e.Do("GET", "/widget/v1/conversations", claimed.Session, nil), http.StatusForbidden, kith.CodeVerificationRequired, "")
 		wantError(t, e.Do("POST", "/widget/v1/conversations", claimed.Session, map[string]string{"body": "hi"}),

@@ -257,10 +257,14 @@ type mem struct {
 	goroutines int
 }
 
+// heap reads the live heap (what the last collection kept), after letting
+// the connections settle and collecting twice, so that garbage of the
+// setup is not counted.
 func heap() mem {
-	time.Sleep(200 * time.Millisecond) // let the connections settle
+	time.Sleep(200 * time.Millisecond)
+	runtime.GC()
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return mem{heap: m.HeapInuse, goroutines: runtime.NumGoroutine()}
+	return mem{heap: m.HeapAlloc, goroutines: runtime.NumGoroutine()}
 }

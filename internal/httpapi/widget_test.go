@@ -707,3 +707,73 @@ func TestWidget_AnonymousSessionsLiveWhileUsed_S6(t *testing.T) {
 	clock = clock.Add(3 * 24 * time.Hour)
 	wantError(t, e.Do("GET", "/widget/v1/conversations", s.Session, nil), http.StatusUnauthorized, kith.CodeInvalidSession, "authorization")
 }
+
+func TestWidget_EverySessionHasOneTrustLevel_V1(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := httpapitest.New(t, st, httpapitest.Options{})
+		for want, body := range map[string]map[string]any{
+			"anonymous":  nil,
+			"unverified": {"identity": map[string]any{"user_ref": "claimed"}},
+			"verified":   {"session_token": e.Mint("proven", "")},
+		} {
+			s := e.StartSession(body)
+			if s.User.Trust != want {
+				t.Errorf("a session started with %v has trust %q, want %q", body, s.User.Trust, want)
+			}
+			var sessions struct {
+				Data []struct{ Trust string } `json:"data"`
+			}
+			if s.User.ID != nil {
+				e.Do("GET", "/api/v1/users/"+*s.User.ID+"/sessions", e.APIToken, nil).Decode(t, &sessions)
+				if len(sessions.Data) != 1 || sessions.Data[0].Trust != want {
+					t.Errorf("the agents see the %s session as %+v", want, sessions.Data)
+				}
+			}
+		}
+	})
+}
+
+func TestWidget_AgentsSeeEveryConversationOfTheirOrganizationOnly_V6(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := httpapitest.New(t, st, httpapitest.Options{})
+		mine := []string{
+			startConversation(t, e, e.StartSession(nil).Session, "anonymous"),
+			startConversation(t, e, e.StartSession(map[string]any{"identity": map[string]any{"user_ref": "u"}}).Session, "unverified"),
+			startConversation(t, e, e.StartSession(map[string]any{"session_token": e.Mint("v", "")}).Session, "verified"),
+		}
+		other := httpapitest.New(t, st, httpapitest.Options{})
+		theirs := startConversation(t, other, other.StartSession(nil).Session, "another organization's")
+		var list struct {
+			Data []struct{ ID string } `json:"data"`
+		}
+		e.Do("GET", "/api/v1/conversations", e.APIToken, nil).Decode(t, &list)
+		got := map[string]bool{}
+		for _, c := range list.Data {
+			got[c.ID] = true
+		}
+		for _, id := range mine {
+			if !got[id] {
+				t.Errorf("the agents do not see conversation %s of their organization", id)
+			}
+		}
+		if got[theirs] || len(got) != len(mine) {
+			t.Fatalf("the agents see %v, want exactly their organization's %v", got, mine)
+		}
+	})
+}
+
+func TestWidget_ClaimedCustomDataIsStoredAsUnverified_M5(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := httpapitest.New(t, st, httpapitest.Options{})
+		storetest.NewField(t, st, e.App, kith.ObjectUser, "tnt__plan", kith.FieldText)
+		s := e.StartSession(map[string]any{"identity": map[string]any{"user_ref": "c", "email": "c@example.com",
+			"custom_fields": map[string]any{"tnt__plan": "enterprise"}}})
+		u := string(e.Do("GET", "/api/v1/users/"+*s.User.ID, e.APIToken, nil).Body)
+		for _, want := range []string{`"trust":"unverified"`, `"custom_fields":{}`,
+			`"unverified_custom_fields":{"tnt__plan":"enterprise"}`, `"email":"c@example.com"`} {
+			if !strings.Contains(u, want) {
+				t.Errorf("the claimed user lacks %s: %s", want, u)
+			}
+		}
+	})
+}

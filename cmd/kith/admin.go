@@ -95,15 +95,9 @@ func admin(ctx context.Context, group string, args []string, stdout io.Writer) e
 		for i, a := range list {
 			views[i] = newAppView(a)
 		}
-		if out.json {
-			return out.print(views, "")
-		}
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "APP ID\tNAME\tCREATED")
-		for _, a := range list {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", a.ID, a.Name, a.CreatedAt.Format(time.RFC3339))
-		}
-		return tw.Flush()
+		return out.table(views, []string{"APP ID", "NAME", "CREATED"}, len(list), func(i int) []string {
+			return []string{list[i].ID, list[i].Name, list[i].CreatedAt.Format(time.RFC3339)}
+		})
 	case "apps update":
 		app, err := svc.UpdateSettings(ctx, pos[0], set)
 		if err != nil {
@@ -149,16 +143,10 @@ func admin(ctx context.Context, group string, args []string, stdout io.Writer) e
 		for i, t := range list {
 			views[i] = newTokenView(t)
 		}
-		if out.json {
-			return out.print(views, "")
-		}
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "TOKEN ID\tSCOPES\tEXPIRES\tREVOKED\tLAST USED")
-		for _, v := range views {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.ID, strings.Join(v.Scopes, ","), orNever(v.ExpiresAt),
-				orDash(v.RevokedAt), orDash(v.LastUsedAt))
-		}
-		return tw.Flush()
+		return out.table(views, []string{"TOKEN ID", "SCOPES", "EXPIRES", "REVOKED", "LAST USED"}, len(views), func(i int) []string {
+			v := views[i]
+			return []string{v.ID, strings.Join(v.Scopes, ","), orNever(v.ExpiresAt), orDash(v.RevokedAt), orDash(v.LastUsedAt)}
+		})
 	case "tokens revoke":
 		if err := svc.RevokeToken(ctx, pos[0]); err != nil {
 			return explain(err)
@@ -191,15 +179,10 @@ func admin(ctx context.Context, group string, args []string, stdout io.Writer) e
 		for i, f := range defs {
 			views[i] = newFieldView(f)
 		}
-		if out.json {
-			return out.print(views, "")
-		}
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "OBJECT\tNAME\tTYPE\tVALUES")
-		for _, f := range views {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.Object, f.Name, f.Type, strings.Join(f.Values, ","))
-		}
-		return tw.Flush()
+		return out.table(views, []string{"OBJECT", "NAME", "TYPE", "VALUES"}, len(views), func(i int) []string {
+			f := views[i]
+			return []string{f.Object, f.Name, f.Type, strings.Join(f.Values, ",")}
+		})
 	}
 	return nil
 }
@@ -233,6 +216,19 @@ func (p printer) print(v any, format string, args ...any) error {
 	}
 	_, err := fmt.Fprintf(p.w, format, args...)
 	return err
+}
+
+// table prints a list: as JSON, or as aligned columns for people.
+func (p printer) table(v any, header []string, n int, row func(i int) []string) error {
+	if p.json {
+		return p.print(v, "")
+	}
+	tw := tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	for i := range n {
+		fmt.Fprintln(tw, strings.Join(row(i), "\t"))
+	}
+	return tw.Flush()
 }
 
 func (p printer) app(a *kith.App) error {

@@ -185,7 +185,7 @@ func (s *Service) identified(ctx context.Context, tx kith.Tx, rec *recorder, app
 		}
 		res, err := s.Resolver.Resolve(ctx, tx, app, c)
 		var ke *kith.Error
-		if errors.As(err, &ke) && Status4xx(ke.Code) {
+		if errors.As(err, &ke) && callerFault(ke.Code) {
 			return nil, &claimRefused{reason: ke}
 		}
 		if err != nil {
@@ -199,9 +199,9 @@ func (s *Service) identified(ctx context.Context, tx kith.Tx, rec *recorder, app
 	return s.session(ctx, tx, app, dev, user, trust, method, ws, now)
 }
 
-// Status4xx reports whether code is the caller's fault rather than the
+// callerFault reports whether code is the caller's fault rather than the
 // server's: for a browser claim, such an error starts an anonymous session.
-func Status4xx(code kith.Code) bool {
+func callerFault(code kith.Code) bool {
 	switch code {
 	case kith.CodeInternal, kith.CodeUnavailable, kith.CodeConflict:
 		return false

@@ -24,6 +24,7 @@ type opt[T any] struct {
 	V    T
 }
 
+// UnmarshalJSON records that the key was present, and whether it was null.
 func (o *opt[T]) UnmarshalJSON(b []byte) error {
 	o.Set = true
 	if string(b) == "null" {

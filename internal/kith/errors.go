@@ -67,6 +67,7 @@ type Error struct {
 	Err     error // the underlying cause, logged but never shown
 }
 
+// Error returns the code, the field and the message, for logs.
 func (e *Error) Error() string {
 	s := string(e.Code)
 	if e.Field != "" {
@@ -81,6 +82,7 @@ func (e *Error) Error() string {
 	return s
 }
 
+// Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
 
 // Is makes errors.Is(err, ErrNotFound) and friends match any *Error with the

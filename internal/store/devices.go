@@ -123,6 +123,7 @@ func (t *txn) Redeem(ctx context.Context, appID, jti, deviceID string, expires t
 	return classify(err)
 }
 
+// TouchSession implements kith.Store.
 func (s *Store) TouchSession(ctx context.Context, id string, at, expires time.Time) error {
 	_, err := s.write.ExecContext(ctx, `UPDATE widget_sessions SET last_seen_at = $2,
 		expires_at = CASE WHEN expires_at < $4 THEN $4 ELSE expires_at END
@@ -130,6 +131,7 @@ func (s *Store) TouchSession(ctx context.Context, id string, at, expires time.Ti
 	return classify(err)
 }
 
+// TouchUser implements kith.Store.
 func (s *Store) TouchUser(ctx context.Context, id string, at time.Time) error {
 	_, err := s.write.ExecContext(ctx, `UPDATE users SET last_seen_at = $2
 		WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at < $3)`, id, us(at), us(at.Add(-time.Minute)))

@@ -61,6 +61,7 @@ func (t *txn) AppendLiveEvent(ctx context.Context, e *kith.LiveEvent) error {
 	return classify(err)
 }
 
+// ExpireAnonymous implements kith.Store, in one transaction.
 func (s *Store) ExpireAnonymous(ctx context.Context, appID string, cutoff, eventsBefore time.Time) (int, error) {
 	var expired int
 	err := s.Tx(ctx, func(ctx context.Context, tx kith.Tx) error {

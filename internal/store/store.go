@@ -123,10 +123,10 @@ func (s *Store) retry(err error, attempt int) bool {
 	return true
 }
 
-// TouchAccessToken records that a token was used at time at, unless a
-// use within the last minute is already recorded. It runs on its own, out
-// of any transaction, so that requests using the same token never contend
-// over it; a failure only loses the record.
+// TouchAccessToken implements kith.Store: it records that a token was used
+// at time at, unless a use within the last minute is already recorded. It
+// runs on its own, out of any transaction, so that requests using the same
+// token never contend over it; a failure only loses the record.
 func (s *Store) TouchAccessToken(ctx context.Context, id string, at time.Time) error {
 	_, err := s.write.ExecContext(ctx, `UPDATE access_tokens SET last_used_at = $2
 		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $3)`,

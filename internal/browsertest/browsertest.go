@@ -9,7 +9,6 @@ package browsertest
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"testing"
@@ -140,6 +139,3 @@ func (b *Browser) Screenshot(path string) {
 		b.t.Fatal(err)
 	}
 }
-
-// String names the browser in messages.
-func (b *Browser) String() string { return fmt.Sprintf("browser %p", b) }

@@ -66,7 +66,6 @@ type LiveEvent struct {
 	AppID          string
 	Kind           LiveEventKind
 	UserID         string
-	UserTrust      Trust
 	DeviceID       string
 	SessionID      string // for events addressed to one session
 	ConversationID string

@@ -94,9 +94,8 @@ func (e *Error) Is(target error) bool {
 
 // Sentinels to compare against with errors.Is.
 var (
-	ErrNotFound    = &Error{Code: CodeNotFound}
-	ErrConflict    = &Error{Code: CodeConflict}
-	ErrUnavailable = &Error{Code: CodeUnavailable}
+	ErrNotFound = &Error{Code: CodeNotFound}
+	ErrConflict = &Error{Code: CodeConflict}
 )
 
 // Errorf returns an *Error with code, field and a formatted message.

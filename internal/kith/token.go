@@ -14,9 +14,6 @@ const (
 	ScopeAPI      Scope = "api"      // call the server API
 )
 
-// Scopes lists every scope, in a stable order.
-var Scopes = []Scope{ScopeSessions, ScopeAPI}
-
 // AccessToken is an application access token (AAT) as stored: only its hash
 // is kept, the token itself is shown once at creation.
 type AccessToken struct {

@@ -28,5 +28,4 @@ const (
 	MethodJWT          Method = "jwt"           // M4
 	MethodClaimed      Method = "claimed"       // M5
 	MethodAnonymous    Method = "anonymous"     // M6
-	MethodAgent        Method = "agent"         // a change made by an agent or the admin CLI
 )

@@ -7,20 +7,20 @@ import (
 	"github.com/kith-chat/kith/internal/kith"
 )
 
-const liveColumns = `id, org_id, app_id, kind, user_id, user_trust, device_id, session_id, conversation_id,
+const liveColumns = `id, org_id, app_id, kind, user_id, device_id, session_id, conversation_id,
 	verified, workspace_ref, payload, created_at`
 
 func scanLive(row scanner) (*kith.LiveEvent, error) {
 	var e kith.LiveEvent
-	var kind, trust string
+	var kind string
 	var payload []byte
 	var created int64
-	err := row.Scan(&e.ID, &e.OrgID, &e.AppID, &kind, &e.UserID, &trust, &e.DeviceID, &e.SessionID, &e.ConversationID,
+	err := row.Scan(&e.ID, &e.OrgID, &e.AppID, &kind, &e.UserID, &e.DeviceID, &e.SessionID, &e.ConversationID,
 		&e.Verified, &e.WorkspaceRef, &payload, &created)
 	if err != nil {
 		return nil, err
 	}
-	e.Kind, e.UserTrust, e.Payload, e.CreatedAt = kith.LiveEventKind(kind), kith.Trust(trust), payload, fromUS(created)
+	e.Kind, e.Payload, e.CreatedAt = kith.LiveEventKind(kind), payload, fromUS(created)
 	return &e, nil
 }
 
@@ -53,10 +53,10 @@ func (t *txn) AppendLiveEvent(ctx context.Context, e *kith.LiveEvent) error {
 			return classify(err)
 		}
 	}
-	err := t.q.QueryRowContext(ctx, `INSERT INTO live_events (org_id, app_id, kind, user_id, user_trust, device_id,
+	err := t.q.QueryRowContext(ctx, `INSERT INTO live_events (org_id, app_id, kind, user_id, device_id,
 		session_id, conversation_id, verified, workspace_ref, payload, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-		e.OrgID, e.AppID, string(e.Kind), e.UserID, string(e.UserTrust), e.DeviceID, e.SessionID, e.ConversationID,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		e.OrgID, e.AppID, string(e.Kind), e.UserID, e.DeviceID, e.SessionID, e.ConversationID,
 		e.Verified, e.WorkspaceRef, string(e.Payload), us(e.CreatedAt)).Scan(&e.ID)
 	return classify(err)
 }

@@ -83,7 +83,6 @@ CREATE TABLE live_events (
     app_id          TEXT NOT NULL,
     kind            TEXT NOT NULL,
     user_id         TEXT NOT NULL DEFAULT '',
-    user_trust      TEXT NOT NULL DEFAULT '',
     device_id       TEXT NOT NULL DEFAULT '',
     session_id      TEXT NOT NULL DEFAULT '',
     conversation_id TEXT NOT NULL DEFAULT '',

@@ -1088,18 +1088,9 @@ func oaWidgetCalls(t *testing.T, c *docClient, st kith.Store, app *kith.App, ses
 	c.do(docCall{method: "POST", path: "/widget/v1/sessions", origin: evil, body: map[string]any{"app_id": shop.ID},
 		want: 403, code: kith.CodeOriginNotAllowed})
 	c.do(docCall{method: "GET", path: "/widget/v1/events", query: "app_id=" + shop.ID, origin: evil, want: 403, code: kith.CodeOriginNotAllowed})
-	for _, key := range slices.Sorted(maps.Keys(c.ops)) {
-		op := c.ops[key]
-		if !oaSecuredBy(op, "WidgetSession") {
-			continue
-		}
-		method, path, _ := strings.Cut(key, " ")
-		var body any
-		if op["requestBody"] != nil {
-			body = map[string]any{}
-		}
-		c.do(docCall{method: method, path: path, id: shopConv, token: session(login), origin: evil, body: body,
-			want: 403, code: kith.CodeOriginNotAllowed})
+	for _, call := range c.sessionCalls() {
+		call.id, call.token, call.origin, call.want, call.code = shopConv, session(login), evil, 403, kith.CodeOriginNotAllowed
+		c.do(call)
 	}
 	// The preflight of any widget path (undocumented on purpose) allows
 	// the request and reveals nothing.
@@ -1147,20 +1138,31 @@ func oaWidgetCalls(t *testing.T, c *docClient, st kith.Store, app *kith.App, ses
 
 	// 401: every endpoint that takes a widget session refuses a missing,
 	// unknown, ended or wrong one (an access token is not a session).
+	for _, call := range c.sessionCalls() {
+		for _, tok := range []string{"", bearer(oaUnknownWidgetSession), session(anon), bearer(apiTok), str(back, "session")} {
+			call.id, call.token, call.want, call.code = conv, tok, 401, kith.CodeInvalidSession
+			c.do(call)
+		}
+	}
+}
+
+// sessionCalls returns a call, with an empty body where one is taken, for
+// every documented operation that takes a widget session.
+func (c *docClient) sessionCalls() []docCall {
+	var calls []docCall
 	for _, key := range slices.Sorted(maps.Keys(c.ops)) {
 		op := c.ops[key]
 		if !oaSecuredBy(op, "WidgetSession") {
 			continue
 		}
 		method, path, _ := strings.Cut(key, " ")
-		var body any
+		call := docCall{method: method, path: path}
 		if op["requestBody"] != nil {
-			body = map[string]any{}
+			call.body = map[string]any{}
 		}
-		for _, tok := range []string{"", bearer(oaUnknownWidgetSession), session(anon), bearer(apiTok), str(back, "session")} {
-			c.do(docCall{method: method, path: path, id: conv, token: tok, body: body, want: 401, code: kith.CodeInvalidSession})
-		}
+		calls = append(calls, call)
 	}
+	return calls
 }
 
 // docClient calls a server and checks its answers against the description.

@@ -102,12 +102,14 @@ func (s *Server) stream(ctx context.Context, conn *websocket.Conn, c *chat.Calle
 	last := after
 	// hear decides, for every event, whether this session may hear it
 	// (V2-V5); an anonymous visitor whose user was just made by a first
-	// message (maybe in another tab) is looked up again.
+	// message (maybe in another tab) is looked up again. Only an event of
+	// an unverified conversation on this device can be that: the lookup is
+	// not made for anything else.
 	hear := func(e *kith.LiveEvent) (bool, error) {
 		if identity.CanHear(c.Viewer(), c.Session.ID, e) {
 			return true, nil
 		}
-		if c.UserID() != "" || e.DeviceID != c.Device.ID {
+		if c.UserID() != "" || e.DeviceID != c.Device.ID || e.Verified || c.Session.Trust != kith.TrustAnonymous {
 			return false, nil
 		}
 		fresh, err := s.chat.Refresh(ctx, c)

@@ -278,3 +278,46 @@ func TestBrowser_KeyboardAndPhoneViewport(t *testing.T) {
 	b.WaitFor("Escape to close the panel", widgetJS(`root.querySelector("[role=dialog]").hidden`), uiWait)
 	b.WaitFor("focus back on the launcher", widgetJS(`root.activeElement === root.querySelector("button.launcher")`), uiWait)
 }
+
+// TestBrowser_KithAPIRaisesAnEventForEveryChange_W3 listens with Kith.on
+// and plugSDK.onEvent, as a host page would, and checks that each change
+// raises its event: opened, closed, an agent's message and the unread count
+// while closed, and, for a verified user_ref claimed without proof, the
+// auth failure and the user change (V8) followed by ready.
+func TestBrowser_KithAPIRaisesAnEventForEveryChange_W3(t *testing.T) {
+	s := newSite(t)
+	s.mint("vip") // a verified user whose user_ref a page will then claim
+	b := browsertest.New(t)
+	s.visit(b, "/anon")
+	b.Do(`window.heard = []; window.devrev = [];
+		for (const name of ["ready", "opened", "closed", "unread", "auth_failure", "message", "user_changed"])
+			Kith.on(name, (data) => heard.push({name, data}));
+		window.plugSDK.onEvent((e) => devrev.push(e));
+		window.stopListening = Kith.on("opened", () => heard.push({name: "opened-again"}));`)
+	heard := func(name string) string {
+		return `heard.some((e) => e.name === "` + name + `")`
+	}
+
+	say(b, "Hello, events") // opens the widget
+	b.WaitFor("opened", heard("opened"), uiWait)
+	b.Do(`stopListening(); Kith.close()`)
+	b.WaitFor("closed", heard("closed"), uiWait)
+	if browsertest.Eval[bool](b, heard("opened-again")) != true {
+		t.Fatal("the second opened listener did not hear the first open")
+	}
+
+	s.agentReply("A reply while the widget is closed")
+	b.WaitFor("the agent's message", `heard.some((e) => e.name === "message" && e.data.message.body === "A reply while the widget is closed")`, uiWait)
+	b.WaitFor("the unread count", `heard.some((e) => e.name === "unread" && e.data.count === 1) && Kith.unread() === 1`, uiWait)
+
+	b.Do(`Kith.open(); Kith.close()`) // the unsubscribed listener stays quiet
+	if n := browsertest.Eval[float64](b, `heard.filter((e) => e.name === "opened-again").length`); n != 1 {
+		t.Fatalf("an unsubscribed listener was called %v times, want once (before it unsubscribed)", n)
+	}
+
+	b.Do(`Kith.init({app_id: ` + jsString(s.appID) + `, identity: {user_ref: "vip"}})`)
+	b.WaitFor("the auth failure", `heard.some((e) => e.name === "auth_failure" && e.data.code === "missing_user_auth_token")`, uiWait)
+	b.WaitFor("ready again", `heard.filter((e) => e.name === "ready").length >= 1 && Kith.user().trust === "anonymous"`, uiWait)
+	b.WaitFor("the DevRev events", `devrev.some((e) => e.type === "ON_PLUG_WIDGET_OPENED") &&
+		devrev.some((e) => e.type === "ON_PLUG_AUTH_FAILED" && e.kith_event === "auth_failure")`, uiWait)
+}

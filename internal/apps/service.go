@@ -186,14 +186,17 @@ func (s *Service) CreateField(ctx context.Context, orgID string, object kith.Obj
 		return nil, err
 	}
 	f.OrgID, f.CreatedAt = orgID, s.now()
+	var created *kith.CustomField
 	err = s.Store.Tx(ctx, func(ctx context.Context, tx kith.Tx) error {
-		err := tx.CreateCustomField(ctx, f)
+		def := *f // CreateCustomField sets the id: each run has its own copy
+		err := tx.CreateCustomField(ctx, &def)
 		if errors.Is(err, kith.ErrConflict) {
 			return kith.Errorf(kith.CodeConflict, "name", "%s already has a custom field named %s", object, name)
 		}
+		created = &def
 		return err
 	})
-	return f, err
+	return created, err
 }
 
 // EnsureApp makes a first app, in the default organization, when the

@@ -67,48 +67,32 @@ func (s *Service) UserSessions(ctx context.Context, orgID, userID string) ([]*ki
 }
 
 // RevokeSession revokes one widget session of the organization (S7); its
-// live connections close.
+// live connections close. A session that has ended already stays so.
 func (s *Service) RevokeSession(ctx context.Context, orgID, sessionID string) error {
-	sess, err := s.Store.Session(ctx, sessionID)
-	if err != nil {
-		return err
-	}
-	if sess.OrgID != orgID {
-		return kith.NotFound("session")
-	}
-	now := s.now()
 	return s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
-		if !sess.RevokedAt.IsZero() {
-			return nil
-		}
-		sess.RevokedAt = now
-		if err := tx.UpdateSession(ctx, sess); err != nil {
+		sess, err := tx.Session(ctx, sessionID)
+		if err != nil {
 			return err
 		}
-		return s.revoked(ctx, tx, rec, sess, "revoked by an agent", now)
+		if sess.OrgID != orgID {
+			return kith.NotFound("session")
+		}
+		_, err = s.revoke(ctx, tx, rec, orgID, "", sess.ID, "revoked by an agent")
+		return err
 	})
 }
 
 // RevokeUserSessions revokes every active widget session of a user (S7)
 // and returns how many there were.
 func (s *Service) RevokeUserSessions(ctx context.Context, orgID, userID string) (int, error) {
-	if _, err := s.Store.User(ctx, orgID, userID); err != nil {
-		return 0, err
-	}
-	now := s.now()
 	var n int
 	err := s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
-		revoked, err := tx.RevokeSessions(ctx, orgID, userID, "", now)
-		if err != nil {
+		if _, err := tx.User(ctx, orgID, userID); err != nil {
 			return err
 		}
-		for _, sess := range revoked {
-			if err := s.revoked(ctx, tx, rec, sess, "revoked by an agent", now); err != nil {
-				return err
-			}
-		}
-		n = len(revoked)
-		return nil
+		revoked, err := s.revoke(ctx, tx, rec, orgID, userID, "", "revoked by an agent")
+		n = revoked
+		return err
 	})
 	return n, err
 }

@@ -50,8 +50,7 @@ func (c *Caller) mustChat() error {
 // caller. Unknown, malformed, revoked and expired sessions are all
 // CodeInvalidSession: the widget starts a new session.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Caller, error) {
-	invalid := kith.Errorf(kith.CodeInvalidSession, "authorization",
-		"the widget session is not valid: it may have expired or been revoked; start a new one")
+	invalid := errSessionEnded()
 	id, ok := keys.WidgetSession.Parse(token)
 	if !ok {
 		return nil, invalid
@@ -93,7 +92,7 @@ func (s *Service) Refresh(ctx context.Context, c *Caller) (*Caller, error) {
 		return nil, err
 	}
 	if !sess.Active(s.now()) {
-		return nil, kith.Errorf(kith.CodeInvalidSession, "", "the widget session has ended")
+		return nil, errSessionEnded()
 	}
 	return s.caller(ctx, sess)
 }
@@ -108,6 +107,13 @@ func (s *Service) caller(ctx context.Context, sess *kith.Session) (*Caller, erro
 		return nil, err
 	}
 	return &Caller{App: app, Session: sess, Device: dev}, nil
+}
+
+// errSessionEnded is the error of a widget session that is unknown,
+// malformed, revoked or expired: the widget starts a new one.
+func errSessionEnded() error {
+	return kith.Errorf(kith.CodeInvalidSession, "authorization",
+		"the widget session is not valid: it may have expired or been revoked; start a new one")
 }
 
 // dummyHash is compared against when an id is unknown, so that an unknown

@@ -54,7 +54,7 @@ func (s *Service) StartConversation(ctx context.Context, c *Caller, body string)
 		return nil, err
 	}
 	var sum *kith.ConversationSummary
-	err = s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+	err = s.callerTx(ctx, c, func(ctx context.Context, tx kith.Tx, rec *recorder, c *Caller) error {
 		user, err := s.ensureUser(ctx, tx, c)
 		if err != nil {
 			return err
@@ -113,7 +113,7 @@ func (s *Service) Send(ctx context.Context, c *Caller, conversationID, body stri
 		return nil, err
 	}
 	var m *kith.Message
-	err = s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+	err = s.callerTx(ctx, c, func(ctx context.Context, tx kith.Tx, rec *recorder, c *Caller) error {
 		conv, err := s.visible(ctx, tx, c, conversationID)
 		if err != nil {
 			return err
@@ -133,7 +133,7 @@ func (s *Service) MarkRead(ctx context.Context, c *Caller, conversationID string
 	if err := c.mustChat(); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+	return s.callerTx(ctx, c, func(ctx context.Context, tx kith.Tx, rec *recorder, c *Caller) error {
 		conv, err := s.visible(ctx, tx, c, conversationID)
 		if err != nil {
 			return err

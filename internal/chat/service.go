@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -54,6 +55,33 @@ func (s *Service) tx(ctx context.Context, fn func(ctx context.Context, tx kith.T
 		}
 	}
 	return nil
+}
+
+// callerTx runs fn in a transaction, as tx does, with the caller as the
+// database holds it inside that transaction: the session read again, so
+// that a revocation that committed first is seen (a revoked bearer never
+// writes, S4, S7), and the device read again, so that an anonymous user
+// another tab made meanwhile is the one used. fn gets a copy made for its
+// run, which it may change; c itself is never changed.
+func (s *Service) callerTx(ctx context.Context, c *Caller,
+	fn func(ctx context.Context, tx kith.Tx, rec *recorder, c *Caller) error) error {
+	return s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+		sess, err := tx.Session(ctx, c.Session.ID)
+		if errors.Is(err, kith.ErrNotFound) || (err == nil && !sess.Active(s.now())) {
+			return errSessionEnded()
+		}
+		if err != nil {
+			return err
+		}
+		dev, err := tx.Device(ctx, sess.OrgID, sess.DeviceID)
+		if errors.Is(err, kith.ErrNotFound) {
+			return errSessionEnded()
+		}
+		if err != nil {
+			return err
+		}
+		return fn(ctx, tx, rec, &Caller{App: c.App, Session: sess, Device: dev})
+	})
 }
 
 // recorder stores the live events of a transaction and keeps them for

@@ -66,27 +66,37 @@ func (s *Service) Start(ctx context.Context, app *kith.App, req StartRequest) (*
 				"the session token is not valid for this app")
 		}
 	}
-	dev, devToken, err := s.device(ctx, app, req.DeviceToken, now)
-	if err != nil {
-		return nil, err
-	}
-
-	var st *Started
 	failure, _ := req.ClaimError.(*kith.Error)
 	if req.ClaimError != nil && failure == nil {
 		return nil, req.ClaimError
 	}
+	// Each transaction finds or makes the device itself, so that a request
+	// that fails leaves no device behind and a run that is repeated starts
+	// from what the database holds.
+	var st *Started
 	if claims != nil || (req.Claim != nil && failure == nil) {
-		err = s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
-			var err error
-			st, err = s.identified(ctx, tx, rec, app, dev, claims, req, now)
-			return err
+		err := s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+			dev, devToken, err := s.device(ctx, tx, app, req.DeviceToken, now)
+			if err != nil {
+				return err
+			}
+			started, err := s.identified(ctx, tx, app, dev, claims, req, now)
+			if err != nil {
+				return err
+			}
+			started.DeviceToken = devToken
+			st = started
+			return nil
 		})
 		var refused *claimRefused
 		if errors.As(err, &refused) {
 			failure, err = refused.reason, nil
 			if refused.event != nil {
-				_ = s.Store.Tx(ctx, func(ctx context.Context, tx kith.Tx) error { return tx.AddEvents(ctx, refused.event) })
+				event := *refused.event
+				_ = s.Store.Tx(ctx, func(ctx context.Context, tx kith.Tx) error {
+					e := event // a fresh copy for each run: AddEvents sets its id
+					return tx.AddEvents(ctx, &e)
+				})
 			}
 		}
 		if err != nil {
@@ -94,17 +104,23 @@ func (s *Service) Start(ctx context.Context, app *kith.App, req StartRequest) (*
 		}
 	}
 	if st == nil {
-		err = s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
-			var err error
-			st, err = s.session(ctx, tx, app, dev, nil, kith.TrustAnonymous, kith.MethodAnonymous, req.WorkspaceRef, now)
-			return err
+		err := s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+			dev, devToken, err := s.device(ctx, tx, app, req.DeviceToken, now)
+			if err != nil {
+				return err
+			}
+			started, err := s.session(ctx, tx, app, dev, nil, kith.TrustAnonymous, kith.MethodAnonymous, req.WorkspaceRef, now)
+			if err != nil {
+				return err
+			}
+			started.DeviceToken, started.AuthFailure = devToken, failure
+			st = started
+			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
-		st.AuthFailure = failure
 	}
-	st.DeviceToken = devToken
 	if !st.CanChat() && st.AuthFailure == nil {
 		// S3 as Helpshift words it: the user is identified but not verified.
 		st.AuthFailure = kith.Errorf(kith.CodeMissingUserAuthToken, "",
@@ -125,7 +141,7 @@ func (e *claimRefused) Error() string { return e.reason.Error() }
 // identified starts the session of a user proven by a session token or
 // claimed by the browser, and applies on_login to the device's anonymous
 // user (S5).
-func (s *Service) identified(ctx context.Context, tx kith.Tx, rec *recorder, app *kith.App, dev *kith.Device,
+func (s *Service) identified(ctx context.Context, tx kith.Tx, app *kith.App, dev *kith.Device,
 	claims *keys.SessionClaims, req StartRequest, now time.Time) (*Started, error) {
 	var user *kith.User
 	var trust kith.Trust
@@ -282,16 +298,16 @@ func (s *Service) session(ctx context.Context, tx kith.Tx, app *kith.App, dev *k
 	return &Started{Caller: &Caller{App: app, Session: sess, Device: dev}, Token: token, User: user}, nil
 }
 
-// device finds the device of a device token, or makes a new one when the
-// token is absent or unknown (a cleared browser, an expired device).
-func (s *Service) device(ctx context.Context, app *kith.App, token string, now time.Time) (*kith.Device, string, error) {
+// device finds the device of a device token and records its use, or makes
+// a new one when the token is absent or unknown (a cleared browser, an
+// expired device). It returns the device and its token.
+func (s *Service) device(ctx context.Context, tx kith.Tx, app *kith.App, token string, now time.Time) (*kith.Device, string, error) {
 	if id, ok := keys.DeviceToken.Parse(token); ok {
-		dev, err := s.Store.Device(ctx, app.OrgID, id)
+		dev, err := tx.Device(ctx, app.OrgID, id)
 		switch {
 		case err == nil && dev.AppID == app.ID && keys.Match(token, dev.TokenHash):
 			dev.LastSeenAt = now
-			err := s.Store.Tx(ctx, func(ctx context.Context, tx kith.Tx) error { return tx.UpdateDevice(ctx, dev) })
-			return dev, token, err
+			return dev, token, tx.UpdateDevice(ctx, dev)
 		case err != nil && !errors.Is(err, kith.ErrNotFound):
 			return nil, "", err
 		}
@@ -299,22 +315,34 @@ func (s *Service) device(ctx context.Context, app *kith.App, token string, now t
 	dev := &kith.Device{ID: keys.DeviceToken.NewID(), OrgID: app.OrgID, AppID: app.ID,
 		AnonymousName: identity.FriendlyName(), CreatedAt: now, LastSeenAt: now}
 	token, dev.TokenHash = keys.DeviceToken.New(dev.ID)
-	err := s.Store.Tx(ctx, func(ctx context.Context, tx kith.Tx) error { return tx.CreateDevice(ctx, dev) })
-	return dev, token, err
+	return dev, token, tx.CreateDevice(ctx, dev)
 }
 
 // Logout revokes the caller's session (S4). The widget then starts an
 // anonymous session on the same device, which sees only that device's
 // anonymous conversations.
 func (s *Service) Logout(ctx context.Context, c *Caller) error {
-	now := s.now()
 	return s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
-		c.Session.RevokedAt = now
-		if err := tx.UpdateSession(ctx, c.Session); err != nil {
-			return err
-		}
-		return s.revoked(ctx, tx, rec, c.Session, "logout", now)
+		_, err := s.revoke(ctx, tx, rec, c.App.OrgID, "", c.Session.ID, "logout")
+		return err
 	})
+}
+
+// revoke revokes the active sessions of a user, or the one session
+// sessionID, and records each revocation. It returns how many it revoked:
+// none when they had ended already.
+func (s *Service) revoke(ctx context.Context, tx kith.Tx, rec *recorder, orgID, userID, sessionID, why string) (int, error) {
+	now := s.now()
+	revoked, err := tx.RevokeSessions(ctx, orgID, userID, sessionID, now)
+	if err != nil {
+		return 0, err
+	}
+	for _, sess := range revoked {
+		if err := s.revoked(ctx, tx, rec, sess, why, now); err != nil {
+			return 0, err
+		}
+	}
+	return len(revoked), nil
 }
 
 // revoked records a revocation: an identity event for its user (R8) and a
@@ -345,50 +373,56 @@ func (s *Service) UpdateIdentity(ctx context.Context, c *Caller, t identity.User
 	}
 	t.UnverifiedCustomFields, t.CustomFields = t.CustomFields, nil
 	var user *kith.User
-	err := s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+	err := s.callerTx(ctx, c, func(ctx context.Context, tx kith.Tx, rec *recorder, c *Caller) error {
 		id, err := s.ensureUser(ctx, tx, c)
 		if err != nil {
 			return err
 		}
-		if user, err = tx.User(ctx, c.App.OrgID, id); err != nil {
+		u, err := tx.User(ctx, c.App.OrgID, id)
+		if err != nil {
 			return err
 		}
-		_, err = s.Resolver.Update(ctx, tx, c.App, user, t, kith.MethodClaimed)
-		return err
+		if _, err := s.Resolver.Update(ctx, tx, c.App, u, t, kith.MethodClaimed); err != nil {
+			return err
+		}
+		user = u
+		return nil
 	})
 	return user, err
 }
 
-// ensureUser returns the caller's user, making an anonymous visitor's user
-// on their first write (M6).
+// ensureUser returns the user of c, a caller read inside tx (callerTx),
+// making an anonymous visitor's user on their first write (M6). It updates
+// c, which belongs to this run of the transaction.
 func (s *Service) ensureUser(ctx context.Context, tx kith.Tx, c *Caller) (string, error) {
-	if id := c.UserID(); id != "" {
-		return id, nil
+	if c.Session.Trust != kith.TrustAnonymous {
+		return c.Session.UserID, nil
 	}
-	// Another tab of the same device may have made it meanwhile.
-	dev, err := tx.Device(ctx, c.App.OrgID, c.Device.ID)
-	if err != nil {
-		return "", err
-	}
-	if dev.AnonymousUserID == "" {
+	if c.Device.AnonymousUserID == "" {
 		now := s.now()
-		u := &kith.User{OrgID: c.App.OrgID, Trust: kith.TrustAnonymous, DisplayName: dev.AnonymousName,
+		u := &kith.User{OrgID: c.App.OrgID, Trust: kith.TrustAnonymous, DisplayName: c.Device.AnonymousName,
 			CreatedAt: now, UpdatedAt: now}
 		if err := tx.CreateUser(ctx, u); err != nil {
 			return "", err
 		}
 		err := tx.AddEvents(ctx, &kith.IdentityEvent{OrgID: u.OrgID, UserID: u.ID, AppID: c.App.ID,
 			Kind: kith.EventUserCreated, Method: kith.MethodAnonymous, CreatedAt: now,
-			Detail: map[string]any{"trust": kith.TrustAnonymous, "device": dev.ID}})
+			Detail: map[string]any{"trust": kith.TrustAnonymous, "device": c.Device.ID}})
 		if err != nil {
 			return "", err
 		}
-		dev.AnonymousUserID = u.ID
-		if err := tx.UpdateDevice(ctx, dev); err != nil {
+		c.Device.AnonymousUserID = u.ID
+		if err := tx.UpdateDevice(ctx, c.Device); err != nil {
 			return "", err
 		}
 	}
-	c.Device = dev
-	c.Session.UserID = dev.AnonymousUserID
-	return dev.AnonymousUserID, tx.UpdateSession(ctx, c.Session)
+	// The session names its user, so that agents list it among the user's
+	// sessions (S7) and expiry ends it with the user (S6).
+	if c.Session.UserID != c.Device.AnonymousUserID {
+		c.Session.UserID = c.Device.AnonymousUserID
+		if err := tx.UpdateSession(ctx, c.Session); err != nil {
+			return "", err
+		}
+	}
+	return c.Device.AnonymousUserID, nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kith-chat/kith/internal/httpapi"
 	"github.com/kith-chat/kith/internal/httpapitest"
+	"github.com/kith-chat/kith/internal/store"
 	"github.com/kith-chat/kith/internal/storetest"
 )
 
@@ -69,7 +70,7 @@ func BenchmarkM1(b *testing.B) {
 				name = kind + "/returning_user"
 			}
 			b.Run(name, func(b *testing.B) {
-				st := storetest.Open(b, kind)
+				st := storetest.OpenWith(b, kind, store.Options{})
 				e := httpapitest.New(b, st, httpapitest.Options{Limits: httpapi.Limits{MaxBodyBytes: 1 << 16}})
 				runM1(b, e.Server.URL, e.SessionsToken, returning)
 			})

@@ -18,6 +18,7 @@ import (
 	"github.com/kith-chat/kith/internal/httpapi"
 	"github.com/kith-chat/kith/internal/httpapitest"
 	"github.com/kith-chat/kith/internal/keys"
+	"github.com/kith-chat/kith/internal/store"
 	"github.com/kith-chat/kith/internal/storetest"
 )
 
@@ -47,7 +48,7 @@ func BenchmarkSessionStart(b *testing.B) {
 	})
 	for _, kind := range storetest.Kinds {
 		b.Run(kind, func(b *testing.B) {
-			e := httpapitest.New(b, storetest.Open(b, kind), httpapitest.Options{})
+			e := httpapitest.New(b, storetest.OpenWith(b, kind, store.Options{}), httpapitest.Options{})
 			first := e.Mint("bench-user", "")
 			c, err := keys.ParseSessionToken(e.App.SessionSecret, e.App.ID, first, time.Now())
 			if err != nil {
@@ -125,7 +126,7 @@ func BenchmarkLiveFanout(b *testing.B) {
 		})
 	})
 	b.Run("kith_sqlite", func(b *testing.B) {
-		e := httpapitest.New(b, storetest.Open(b, "sqlite"), httpapitest.Options{})
+		e := httpapitest.New(b, storetest.OpenWith(b, "sqlite", store.Options{}), httpapitest.Options{})
 		first := e.StartSession(map[string]any{"session_token": e.Mint("fan", "")})
 		conv := startConversationB(b, e, first.Session)
 		var sessions []string
@@ -239,7 +240,7 @@ func BenchmarkIdleConnections(b *testing.B) {
 		measure(b, func() []*websocket.Conn { return dialMany(b, "ws"+strings.TrimPrefix(srv.URL, "http"), nil) })
 	})
 	b.Run("kith_sqlite", func(b *testing.B) {
-		e := httpapitest.New(b, storetest.Open(b, "sqlite"), httpapitest.Options{Limits: httpapi.Limits{}})
+		e := httpapitest.New(b, storetest.OpenWith(b, "sqlite", store.Options{}), httpapitest.Options{Limits: httpapi.Limits{}})
 		s := e.StartSession(map[string]any{"session_token": e.Mint("idle", "")})
 		startConversationB(b, e, s.Session)
 		sessions := make([]string, fanout)

@@ -79,6 +79,10 @@ type rateLimited struct {
 
 func (e *rateLimited) Error() string { return "rate limited" }
 
+// unavailableRetryAfter is the Retry-After, in seconds, of a 503: long
+// enough for a burst of contention to pass, short enough for a visitor.
+const unavailableRetryAfter = 1
+
 // handlerFunc is an HTTP handler that returns its error for writeError to
 // answer, so that no handler writes an error body of its own.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
@@ -100,6 +104,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		ke = &kith.Error{Code: kith.CodeInternal, Err: err}
 	}
 	status := Status(ke.Code)
+	if status == http.StatusServiceUnavailable {
+		// The request had no effect (a transaction that ran out of retries
+		// rolled back): it is safe to send again, soon.
+		w.Header().Set("Retry-After", strconv.Itoa(unavailableRetryAfter))
+	}
 	msg := ke.Message
 	if status >= 500 {
 		s.logger(r).LogAttrs(r.Context(), slog.LevelError, "request failed",

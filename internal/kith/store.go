@@ -101,8 +101,10 @@ type Writer interface {
 	UpdateDevice(ctx context.Context, d *Device) error
 	CreateSession(ctx context.Context, s *Session) error
 	UpdateSession(ctx context.Context, s *Session) error
-	// RevokeSessions revokes the active sessions of a user (all of them
-	// when sessionID is empty, else that one) and returns those it revoked.
+	// RevokeSessions revokes active sessions and returns those it revoked:
+	// a user's (all of them when sessionID is empty, else that one), or,
+	// when userID is empty, the one session sessionID. With neither it
+	// revokes nothing.
 	RevokeSessions(ctx context.Context, orgID, userID, sessionID string, at time.Time) ([]*Session, error)
 	// Redeem records that a device redeemed a session token.
 	Redeem(ctx context.Context, appID, jti, deviceID string, expires time.Time) error
@@ -133,8 +135,18 @@ type Store interface {
 
 	// Tx runs fn in a serializable transaction and commits it if fn
 	// returns nil. When the transaction loses a race with another one, Tx
-	// rolls it back and runs fn again, so fn must have no effect outside
-	// the transaction. This is what makes create-or-find race-free (R1).
+	// rolls it back and runs fn again: that is what makes create-or-find
+	// race-free (R1).
+	//
+	// So fn may run more than once, and every run must start from scratch:
+	//   - it reads what it decides on through tx, inside the transaction,
+	//     never from a record loaded before it (that record may be stale,
+	//     and writing it back loses what others wrote meanwhile);
+	//   - it changes nothing that outlives one run: no field of a value
+	//     declared outside fn, no caller, no cache. Results are assigned to
+	//     variables that are read only once Tx has returned nil.
+	// The contract tests run every fn twice, rolling the first run back
+	// (storetest), so that breaking this rule fails a test.
 	Tx(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
 
 	// TouchAccessToken records that a token was used at time at. It is a

@@ -85,9 +85,14 @@ func (t *txn) UpdateSession(ctx context.Context, s *kith.Session) error {
 }
 
 func (t *txn) RevokeSessions(ctx context.Context, orgID, userID, sessionID string, at time.Time) ([]*kith.Session, error) {
+	if userID == "" && sessionID == "" {
+		return nil, nil // a caller's bug must not revoke the whole organization
+	}
 	var w where
 	w.add("org_id = ?", orgID)
-	w.add("user_id = ?", userID)
+	if userID != "" {
+		w.add("user_id = ?", userID)
+	}
 	if sessionID != "" {
 		w.add("id = ?", sessionID)
 	}

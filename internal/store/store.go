@@ -20,6 +20,13 @@ type Options struct {
 	// Zero means 40: under a burst of requests for the same new user each
 	// round lets at least one through, and the rest then find it.
 	MaxAttempts int
+	// Rehearse runs every transaction function once more than needed:
+	// first a run that is rolled back as if it had lost a race, then the
+	// real one. It is for tests (storetest turns it on): a function that
+	// changes state outside its transaction then fails, or does something
+	// else, on its second run, as it would under contention. See
+	// kith.Store.Tx.
+	Rehearse bool
 }
 
 // Store is a kith.Store on SQLite or PostgreSQL.
@@ -28,6 +35,7 @@ type Store struct {
 	dialect     dialect
 	read, write *sql.DB
 	maxAttempts int
+	rehearse    bool
 }
 
 var _ kith.Store = (*Store)(nil)
@@ -35,7 +43,7 @@ var _ kith.Store = (*Store)(nil)
 // Open opens the database named by dsn, a postgres:// URL or a SQLite file
 // path, and brings its schema up to date.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
-	s := &Store{maxAttempts: opts.MaxAttempts}
+	s := &Store{maxAttempts: opts.MaxAttempts, rehearse: opts.Rehearse}
 	if s.maxAttempts <= 0 {
 		s.maxAttempts = 40
 	}
@@ -90,6 +98,17 @@ func (s *Store) Close() error {
 // Tx runs fn in a serializable transaction, running it again when it lost
 // a race with another transaction. See kith.Store.
 func (s *Store) Tx(ctx context.Context, fn func(context.Context, kith.Tx) error) error {
+	if s.rehearse {
+		err := s.tx(ctx, func(ctx context.Context, tx kith.Tx) error {
+			if err := fn(ctx, tx); err != nil {
+				return err
+			}
+			return errRehearsed
+		})
+		if !errors.Is(err, errRehearsed) && !retryable(err) {
+			return classify(err) // a real run would have failed the same way
+		}
+	}
 	backoff := time.Millisecond
 	for attempt := 1; ; attempt++ {
 		err := s.tx(ctx, fn)
@@ -107,6 +126,9 @@ func (s *Store) Tx(ctx context.Context, fn func(context.Context, kith.Tx) error)
 		backoff = min(backoff*2, 64*time.Millisecond)
 	}
 }
+
+// errRehearsed rolls back the rehearsal of a transaction (Options.Rehearse).
+var errRehearsed = errors.New("store: rehearsal rolled back")
 
 // retry decides whether a transaction that failed with err on its
 // attempt-th run should run again.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/kith-chat/kith/internal/kith"
 	"github.com/kith-chat/kith/internal/store"
 	"github.com/kith-chat/kith/internal/storetest"
@@ -190,6 +191,98 @@ func TestStore_OpenTwiceMigratesOnce(t *testing.T) {
 					t.Fatal(err)
 				}
 				s.Close()
+			}
+		})
+	}
+}
+
+// TestStore_RehearsalCatchesAFunctionThatChangesOutsideState shows that the
+// check the contract tests rely on can fail: a transaction function that
+// remembers, outside itself, the id of a user it made (as chat's first
+// message once did) works when it runs once, and fails when its first run
+// is rolled back as a lost race would be, as on a busy PostgreSQL.
+func TestStore_RehearsalCatchesAFunctionThatChangesOutsideState(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			for _, rehearse := range []bool{false, true} {
+				s := storetest.OpenWith(t, kind, store.Options{Rehearse: rehearse})
+				app, _ := storetest.NewApp(t, s)
+				var made string // outlives a run: the mistake
+				err := tx(t, s, func(tx kith.Tx) error {
+					if made == "" {
+						u := &kith.User{OrgID: app.OrgID, Trust: kith.TrustAnonymous, DisplayName: "A", CreatedAt: at, UpdatedAt: at}
+						if err := tx.CreateUser(ctx, u); err != nil {
+							return err
+						}
+						made = u.ID
+					}
+					_, err := tx.User(ctx, app.OrgID, made)
+					return err
+				})
+				switch {
+				case !rehearse && err != nil:
+					t.Fatalf("run once, the function fails: %v", err)
+				case rehearse && !errors.Is(err, kith.ErrNotFound):
+					t.Fatalf("rehearsed, the function answers %v, want the not-found its second run meets", err)
+				}
+			}
+		})
+	}
+}
+
+// TestStore_RehearsalCommitsTheSecondRunOnly checks what a rehearsed
+// transaction does: two runs, the first rolled back, one commit.
+func TestStore_RehearsalCommitsTheSecondRunOnly_R7(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		app, _ := storetest.NewApp(t, s)
+		runs := 0
+		err := tx(t, s, func(tx kith.Tx) error {
+			runs++
+			return tx.CreateUser(ctx, &kith.User{OrgID: app.OrgID, Trust: kith.TrustVerified, Ref: "once",
+				DisplayName: "Once", CreatedAt: at, UpdatedAt: at})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		users, err := s.Users(ctx, app.OrgID, kith.UserFilter{Ref: "once"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if runs != 2 || len(users) != 1 {
+			t.Fatalf("%d runs and %d users, want 2 runs and 1 user", runs, len(users))
+		}
+		// A function that fails fails at once, as it would unrehearsed.
+		runs = 0
+		boom := errors.New("boom")
+		if err := tx(t, s, func(kith.Tx) error { runs++; return boom }); !errors.Is(err, boom) || runs != 1 {
+			t.Fatalf("a failing function: %v after %d runs, want its error after 1", err, runs)
+		}
+	})
+}
+
+// TestStore_ContentionRunsOutAsUnavailable checks the bound on retries: a
+// transaction that keeps losing races runs MaxAttempts times, then fails
+// with CodeUnavailable (a 503 with Retry-After), never a silent success.
+func TestStore_ContentionRunsOutAsUnavailable(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			s := storetest.OpenWith(t, kind, store.Options{MaxAttempts: 3})
+			app, _ := storetest.NewApp(t, s)
+			runs := 0
+			err := tx(t, s, func(tx kith.Tx) error {
+				runs++
+				if err := tx.CreateUser(ctx, &kith.User{OrgID: app.OrgID, Trust: kith.TrustVerified, Ref: "lost",
+					DisplayName: "Lost", CreatedAt: at, UpdatedAt: at}); err != nil {
+					return err
+				}
+				return &pgconn.PgError{Code: "40001", Message: "could not serialize access"}
+			})
+			var ke *kith.Error
+			if !errors.As(err, &ke) || ke.Code != kith.CodeUnavailable || runs != 3 {
+				t.Fatalf("after %d runs: %v, want storage_unavailable after 3", runs, err)
+			}
+			if users, _ := s.Users(ctx, app.OrgID, kith.UserFilter{Ref: "lost"}); len(users) != 0 {
+				t.Fatalf("a transaction that ran out of retries wrote %d users", len(users))
 			}
 		})
 	}

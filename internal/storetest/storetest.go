@@ -2,6 +2,11 @@
 // in a temporary folder, and a PostgreSQL schema of its own on the server
 // named by KITH_TEST_POSTGRES_URL. Tests that must hold on both stores (D3)
 // run under Each.
+//
+// The stores it opens rehearse every transaction (store.Options.Rehearse):
+// each function given to Tx runs twice, the first run rolled back as a lost
+// serialization race would be, so that a function that is not safe to run
+// again fails the contract tests instead of losing writes in production.
 package storetest
 
 import (
@@ -36,14 +41,21 @@ func Each(t *testing.T, f func(t *testing.T, s *store.Store)) {
 	}
 }
 
-// Open returns a fresh, migrated store of the given kind, closed and
-// removed when the test ends. Without KITH_TEST_POSTGRES_URL a postgres
-// store skips the test, unless KITH_TEST_REQUIRE_POSTGRES is set, as in CI,
-// where it fails it.
+// Open returns a fresh, migrated store of the given kind that rehearses
+// every transaction, closed and removed when the test ends. Without
+// KITH_TEST_POSTGRES_URL a postgres store skips the test, unless
+// KITH_TEST_REQUIRE_POSTGRES is set, as in CI, where it fails it.
 func Open(t testing.TB, kind string) *store.Store {
 	t.Helper()
+	return OpenWith(t, kind, store.Options{Rehearse: true})
+}
+
+// OpenWith is Open with the given options: benchmarks, which must measure
+// what production runs, pass store.Options{}.
+func OpenWith(t testing.TB, kind string, opts store.Options) *store.Store {
+	t.Helper()
 	dsn := DSN(t, kind)
-	s, err := store.Open(context.Background(), dsn, store.Options{})
+	s, err := store.Open(context.Background(), dsn, opts)
 	if err != nil {
 		t.Fatalf("open %s store: %v", kind, err)
 	}

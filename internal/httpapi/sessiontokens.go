@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/kith-chat/kith/internal/identity"
-	"github.com/kith-chat/kith/internal/keys"
 	"github.com/kith-chat/kith/internal/kith"
 )
 
@@ -81,29 +80,14 @@ func (s *Server) tokenCaller(r *http.Request) (*kith.App, error) {
 	return app, nil
 }
 
-// issue resolves a verified claim and signs a session token for the user.
+// issue has a verified claim's session token issued, and counts it.
 func (s *Server) issue(ctx context.Context, app *kith.App, claim *identity.Claim, ttl time.Duration) (string, *identity.Resolution, error) {
-	var res *identity.Resolution
-	err := s.store.Tx(ctx, func(ctx context.Context, tx kith.Tx) error {
-		var err error
-		res, err = s.resolver.Resolve(ctx, tx, app, claim)
-		return err
-	})
+	token, res, err := s.chat.IssueSessionToken(ctx, app, claim, ttl)
 	if err != nil {
 		return "", nil, err
 	}
 	if res.Created {
 		s.metrics.usersCreated.WithLabelValues(string(claim.Trust)).Inc()
-	}
-	now := s.now()
-	sc := keys.SessionClaims{AppID: app.ID, UserID: res.User.ID, Trust: string(kith.TrustVerified),
-		Method: string(claim.Method), IssuedAt: now, ExpiresAt: now.Add(ttl)}
-	if res.Workspace != nil {
-		sc.WorkspaceID = res.Workspace.ID
-	}
-	token, err := keys.MintSessionToken(app.SessionSecret, sc)
-	if err != nil {
-		return "", nil, err
 	}
 	s.metrics.sessionTokens.WithLabelValues(string(claim.Method)).Inc()
 	return token, res, nil

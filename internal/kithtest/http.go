@@ -52,9 +52,21 @@ func (r *Response) Err(t testing.TB) Error {
 	return *body.Error
 }
 
-// Do sends one request to base+path with headers.
+// Do sends one request to base+path with headers, failing the test if it
+// cannot be sent. body is sent as is if it is a string or []byte, else as
+// JSON.
 func Do(t testing.TB, base, method, path string, headers map[string]string, body any) *Response {
 	t.Helper()
+	r, err := Try(base, method, path, headers, body)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	return r
+}
+
+// Try is Do for goroutines other than the test's, which must not stop the
+// test: it returns what went wrong.
+func Try(base, method, path string, headers map[string]string, body any) (*Response, error) {
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -65,13 +77,13 @@ func Do(t testing.TB, base, method, path string, headers map[string]string, body
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		rd = bytes.NewReader(j)
 	}
 	req, err := http.NewRequest(method, base+path, rd)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -83,14 +95,14 @@ func Do(t testing.TB, base, method, path string, headers map[string]string, body
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		return nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: b}, nil
 }
 
 // SyncBuffer is a bytes.Buffer safe for concurrent writers.

@@ -10,13 +10,13 @@ import (
 	"github.com/kith-chat/kith/internal/storetest"
 )
 
-// TestBinary_BusySiteLosesNoWrite drives the real binary, on each store, as
-// a busy site would: many visitors writing their first message at the same
-// moment, many logins at once that clear the anonymous history, and an
-// agent revoking many sessions at once. Each scenario checks what the
+// TestBinary_BusySiteLosesNoWrite_M6_S5_S7 drives the real binary, on each
+// store, as a busy site would: many visitors writing their first message at
+// the same moment, many logins at once that clear the anonymous history,
+// and an agent revoking many sessions at once. Each scenario checks what the
 // server holds afterwards, through its APIs, not only the status codes:
 // on PostgreSQL these requests lose serialization races and run again.
-func TestBinary_BusySiteLosesNoWrite(t *testing.T) {
+func TestBinary_BusySiteLosesNoWrite_M6_S5_S7(t *testing.T) {
 	for _, kind := range storetest.Kinds {
 		t.Run(kind, func(t *testing.T) {
 			dir := t.TempDir()

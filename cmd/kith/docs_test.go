@@ -1,6 +1,9 @@
 package main_test
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,5 +61,72 @@ func TestDocs_SessionTokenSnippetsWork_M1(t *testing.T) {
 				t.Fatalf("the %s example printed %q, want a session token", lang, out)
 			}
 		})
+	}
+}
+
+// TestDocs_RulesIndexListsEveryCitedTest keeps docs/rules.md current: every
+// test whose name cites a rule (..._R4, ..._V3_S1) is listed under each rule
+// it cites, and every test the page lists exists.
+func TestDocs_RulesIndexListsEveryCitedTest(t *testing.T) {
+	page, err := os.ReadFile("../../docs/rules.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]map[string]bool{} // rule -> tests
+	row := regexp.MustCompile("(?m)^\\| ([A-Z][0-9]+) \\| .* \\| (.*) \\|$")
+	for _, m := range row.FindAllStringSubmatch(string(page), -1) {
+		listed[m[1]] = map[string]bool{}
+		for _, name := range regexp.MustCompile("`((?:Test|Fuzz)\\w+)`").FindAllStringSubmatch(m[2], -1) {
+			listed[m[1]][name[1]] = true
+		}
+	}
+	if len(listed) == 0 {
+		t.Fatal("docs/rules.md has no rule rows")
+	}
+
+	exists := map[string]bool{}
+	cites := regexp.MustCompile(`_([DFIMRSVW][0-9]+)`)
+	err = filepath.WalkDir("../..", func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() && (d.Name() == ".git" || d.Name() == "node_modules") {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		for _, decl := range f.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Recv != nil || !(strings.HasPrefix(fn.Name.Name, "Test") || strings.HasPrefix(fn.Name.Name, "Fuzz")) {
+				continue
+			}
+			name := fn.Name.Name
+			exists[name] = true
+			for _, m := range cites.FindAllStringSubmatch(name, -1) {
+				// A rule id is a whole part of the name: _R4 or _R4_..., not _E164.
+				if rest := name[strings.Index(name, m[0])+len(m[0]):]; rest != "" && rest[0] != '_' {
+					continue
+				}
+				switch tests, ok := listed[m[1]]; {
+				case !ok:
+					t.Errorf("%s (%s) cites %s, which docs/rules.md does not describe", name, path, m[1])
+				case !tests[name]:
+					t.Errorf("docs/rules.md does not list %s under %s", name, m[1])
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rule, tests := range listed {
+		for name := range tests {
+			if !exists[name] {
+				t.Errorf("docs/rules.md lists %s under %s, but there is no such test", name, rule)
+			}
+		}
 	}
 }

@@ -205,6 +205,7 @@ func (s *Service) CreateField(ctx context.Context, orgID string, object kith.Obj
 func (s *Service) EnsureApp(ctx context.Context) (*kith.App, error) {
 	var app *kith.App
 	err := s.Store.Tx(ctx, func(ctx context.Context, tx kith.Tx) error {
+		app = nil // each run decides afresh: an earlier one may have made an app, then rolled back
 		// In the transaction: of several processes starting at once on an
 		// empty database, one makes the app and the others see it.
 		existing, err := tx.Apps(ctx, "")

@@ -76,6 +76,9 @@ func (s *Service) Start(ctx context.Context, app *kith.App, req StartRequest) (*
 	var st *Started
 	if claims != nil || (req.Claim != nil && failure == nil) {
 		err := s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+			// A run that succeeded and was then rolled back must not leave
+			// its session behind for a later run that refuses the claim.
+			st = nil
 			dev, devToken, err := s.device(ctx, tx, app, req.DeviceToken, now)
 			if err != nil {
 				return err

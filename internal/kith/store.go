@@ -144,7 +144,9 @@ type Store interface {
 	//     and writing it back loses what others wrote meanwhile);
 	//   - it changes nothing that outlives one run: no field of a value
 	//     declared outside fn, no caller, no cache. Results are assigned to
-	//     variables that are read only once Tx has returned nil.
+	//     variables that are read only once Tx has returned nil, and every
+	//     run sets them (a run that returns nil without setting one would
+	//     hand out what a rolled-back run left there).
 	// The contract tests run every fn twice, rolling the first run back
 	// (storetest), so that breaking this rule fails a test.
 	Tx(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error

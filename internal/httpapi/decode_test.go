@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -85,23 +86,66 @@ func TestDecode_UnknownFieldNamesPath_F1(t *testing.T) {
 	}
 }
 
-func TestDecode_KnownFieldsMatchCaseInsensitively_F1(t *testing.T) {
-	// encoding/json matches names without regard to case; the path finder
-	// must agree with it, or a known field would be reported as unknown.
-	var req decodeTestRequest
-	if err := decodeBytes([]byte(`{"RENAMED_FIELD":"x","Items":[{"NAME":"a"}]}`), &req); err != nil {
-		t.Fatalf("unexpected error %v", err)
+func TestDecode_KeysMatchExactly_F7(t *testing.T) {
+	// encoding/json matched keys without regard to case, and with Unicode
+	// folding (ſ for s): a validator and the code behind it could then
+	// disagree about what was sent. Every variant is an unknown field.
+	for _, body := range []string{
+		`{"RENAMED_FIELD":"x"}`, `{"Renamed_Field":"x"}`, `{"items":[{"NAME":"a"}]}`,
+		`{"rev_info":{"User_Ref":"u"}}`, `{"rev_info":{"uſer_ref":"u"}}`, `{"rev_info":{"user_Kef":"u"}}`,
+	} {
+		var dst any = &decodeTestRequest{}
+		if strings.Contains(body, "rev_info") {
+			dst = &m1Request{}
+		}
+		err := decodeBytes([]byte(body), dst)
+		var e *kith.Error
+		if !errors.As(err, &e) || e.Code != kith.CodeUnknownField {
+			t.Errorf("%s: %v, want unknown_field", body, err)
+		}
 	}
-	if req.Renamed != "x" || len(req.Items) != 1 || req.Items[0].Name != "a" {
-		t.Errorf("decoded %+v", req)
+	var req decodeTestRequest
+	if err := decodeBytes([]byte(`{"renamed_field":"x","items":[{"name":"a"}]}`), &req); err != nil || req.Renamed != "x" {
+		t.Fatalf("exact keys: %v, %+v", err, req)
 	}
 }
 
-func TestDecode_UnknownFieldInDuplicateKeyNamesPath_F1(t *testing.T) {
-	// The copy encoding/json complained about is not the one the path
-	// search sees, so the error names the key without its path.
-	err := decodeBytes([]byte(`{"rev_info":{"bogus":1},"rev_info":{"user_ref":"u"}}`), &m1Request{})
-	kithtest.WantError(t, err, kith.CodeUnknownField, "bogus")
+func TestDecode_DuplicateKeyIs400NamingIt_F7(t *testing.T) {
+	// encoding/json let the last copy of a key win silently.
+	for body, field := range map[string]string{
+		`{"rev_info":{"user_ref":"a","user_ref":"b"}}`:                           "rev_info.user_ref",
+		`{"rev_info":{"user_ref":"u"},"rev_info":{"user_ref":"v"}}`:              "rev_info",
+		`{"rev_info":{"user_traits":{"custom_fields":{"tnt__a":1,"tnt__a":2}}}}`: "rev_info.user_traits.custom_fields.tnt__a",
+		`{"rev_info":{"user_ref":"u","user_ref":"v"}}`:                           "rev_info.user_ref",
+	} {
+		err := decodeBytes([]byte(body), &m1Request{})
+		kithtest.WantError(t, err, kith.CodeInvalidRequest, field)
+	}
+}
+
+func TestDecode_InvalidUTF8AndLoneSurrogatesAre400NamingTheField_F7(t *testing.T) {
+	// encoding/json turned both into U+FFFD, so that jos\xe9 and jos\xe8
+	// (Latin-1 é and è) became the same reference.
+	for body, field := range map[string]string{
+		"{\"rev_info\":{\"user_ref\":\"jos\xe9\"}}":                          "rev_info.user_ref",
+		`{"rev_info":{"user_ref":"\ud800"}}`:                                 "rev_info.user_ref",
+		`{"rev_info":{"user_ref":"a\udc00b"}}`:                               "rev_info.user_ref",
+		`{"rev_info":{"user_ref":"\ud800\u0041"}}`:                           "rev_info.user_ref",
+		"{\"rev_info\":{\"user_traits\":{\"phone_numbers\":[\"+91\xff\"]}}}": "rev_info.user_traits.phone_numbers[0]",
+		`{"rev_info":{"user_traits":{"custom_fields":{"tnt__x":"\udfff"}}}}`: "rev_info.user_traits.custom_fields.tnt__x",
+		"{\"rev_info\":{\"user_traits\":{\"display_name\":\"\xc3\x28\"}}}":   "rev_info.user_traits.display_name",
+	} {
+		err := decodeBytes([]byte(body), &m1Request{})
+		kithtest.WantError(t, err, kith.CodeInvalidField, field)
+		if strings.Contains(err.Error(), "jos") {
+			t.Errorf("the message repeats the value: %v", err)
+		}
+	}
+	// A valid pair of surrogates is one character, and welcome.
+	var req m1Request
+	if err := decodeBytes([]byte(`{"rev_info":{"user_ref":"\ud83d\ude00"}}`), &req); err != nil || req.RevInfo.UserRef.V != "😀" {
+		t.Fatalf("a surrogate pair: %v, %q", err, req.RevInfo.UserRef.V)
+	}
 }
 
 func TestDecode_TypeErrorNamesField_F1(t *testing.T) {
@@ -124,13 +168,13 @@ func TestDecode_TypeErrorNamesField_F1(t *testing.T) {
 		{name: "phone_numbers a string", dst: m1, body: `{"rev_info":{"user_traits":{"phone_numbers":"+911122334455"}}}`,
 			code: kith.CodeInvalidField, field: "rev_info.user_traits.phone_numbers"},
 		{name: "phone number a number", dst: m1, body: `{"rev_info":{"user_traits":{"phone_numbers":[911122334455]}}}`,
-			code: kith.CodeInvalidField, field: "rev_info.user_traits.phone_numbers"},
+			code: kith.CodeInvalidField, field: "rev_info.user_traits.phone_numbers[0]"},
 		{name: "domains an object", dst: m1, body: `{"rev_info":{"account_traits":{"domains":{}}}}`,
 			code: kith.CodeInvalidField, field: "rev_info.account_traits.domains"},
 		{name: "custom_fields a list", dst: m1, body: `{"rev_info":{"user_traits":{"custom_fields":[]}}}`,
 			code: kith.CodeInvalidField, field: "rev_info.user_traits.custom_fields"},
 		{name: "in a list of objects", dst: func() any { return &decodeTestRequest{} }, body: `{"items":[{"name":"a"},{"name":5}]}`,
-			code: kith.CodeInvalidField, field: "items.name"},
+			code: kith.CodeInvalidField, field: "items[1].name"},
 
 		{name: "body a list", dst: m1, body: `[]`, code: kith.CodeInvalidRequest},
 		{name: "body a string", dst: m1, body: `"rev_info"`, code: kith.CodeInvalidRequest},
@@ -281,6 +325,51 @@ func FuzzDecode(f *testing.F) {
 		}
 		if e.Code == kith.CodeInvalidField && e.Field == "" {
 			t.Fatalf("%q: invalid_field error %v names no field", body, err)
+		}
+	})
+}
+
+// BenchmarkDecode measures what strict decoding costs: the seed's M1 body
+// read by decodeBytes (JSON v2, exact keys, no duplicates, valid UTF-8,
+// unknown keys refused, opt fields), next to the ceiling of encoding/json
+// reading it loosely into a plain struct of the same shape, in the same run
+// (docs/benchmarks.md).
+//
+//	go test ./internal/httpapi -run '^$' -bench Decode -benchmem
+func BenchmarkDecode(b *testing.B) {
+	body := []byte(kithtest.SeedM1Body)
+	b.Run("ceiling_encoding_json", func(b *testing.B) {
+		type traits struct {
+			Email        string                     `json:"email"`
+			DisplayName  string                     `json:"display_name"`
+			PhoneNumbers []string                   `json:"phone_numbers"`
+			Domains      []string                   `json:"domains"`
+			CustomFields map[string]json.RawMessage `json:"custom_fields"`
+		}
+		var req struct {
+			RevInfo struct {
+				UserRef         string  `json:"user_ref"`
+				AccountRef      string  `json:"account_ref"`
+				WorkspaceRef    string  `json:"workspace_ref"`
+				UserTraits      *traits `json:"user_traits"`
+				AccountTraits   *traits `json:"account_traits"`
+				WorkspaceTraits *traits `json:"workspace_traits"`
+			} `json:"rev_info"`
+		}
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			if err := json.Unmarshal(body, &req); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("strict", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var req m1Request
+			if err := decodeBytes(body, &req); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

@@ -9,3 +9,7 @@ func mustJSON(v any) string {
 	}
 	return string(b)
 }
+
+// rawJSON is JSON sent as written, even where encoding/json would not
+// write it (an unpaired surrogate escape).
+func rawJSON(s string) json.RawMessage { return json.RawMessage(s) }

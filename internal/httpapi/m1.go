@@ -1,8 +1,7 @@
 package httpapi
 
 import (
-	"encoding/json"
-
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
 )
@@ -28,19 +27,19 @@ type userTraits struct {
 	Email        opt[string]                `json:"email"`
 	DisplayName  opt[string]                `json:"display_name"`
 	PhoneNumbers opt[[]string]              `json:"phone_numbers"`
-	CustomFields map[string]json.RawMessage `json:"custom_fields"`
+	CustomFields map[string]jsontext.Value `json:"custom_fields"`
 }
 
 type accountTraits struct {
 	DisplayName  opt[string]                `json:"display_name"`
 	Domains      opt[[]string]              `json:"domains"`
 	PhoneNumbers opt[[]string]              `json:"phone_numbers"`
-	CustomFields map[string]json.RawMessage `json:"custom_fields"`
+	CustomFields map[string]jsontext.Value `json:"custom_fields"`
 }
 
 type workspaceTraits struct {
 	DisplayName  opt[string]                `json:"display_name"`
-	CustomFields map[string]json.RawMessage `json:"custom_fields"`
+	CustomFields map[string]jsontext.Value `json:"custom_fields"`
 }
 
 // claim validates the request and returns its claim and the lifetime it

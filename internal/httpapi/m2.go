@@ -1,8 +1,7 @@
 package httpapi
 
 import (
-	"encoding/json"
-
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
 )
@@ -14,7 +13,7 @@ type m2Request struct {
 	AvatarURL  opt[string]                `json:"avatar_url"`
 	Phone      opt[string]                `json:"phone"`
 	Language   opt[string]                `json:"language"`
-	CustomData map[string]json.RawMessage `json:"custom_data"`
+	CustomData map[string]jsontext.Value `json:"custom_data"`
 }
 
 func (req *m2Request) claim() (*identity.Claim, error) {

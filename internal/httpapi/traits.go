@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
 )
@@ -43,14 +44,14 @@ func displayName(field, s string) (string, error) {
 // rawFields lists custom field values in name order, so that the first
 // error reported is the same on every run. With prefix set, names without
 // tnt__ get it: Open CX sites send {"plan": "pro"} for the field tnt__plan.
-func rawFields(path string, m map[string]json.RawMessage, prefix bool) []identity.RawField {
+func rawFields(path string, m map[string]jsontext.Value, prefix bool) []identity.RawField {
 	out := make([]identity.RawField, 0, len(m))
 	for _, k := range sortedKeys(m) {
 		name := k
 		if prefix && !strings.HasPrefix(name, "tnt__") {
 			name = "tnt__" + name
 		}
-		out = append(out, identity.RawField{Name: name, Path: path + "." + k, Value: m[k]})
+		out = append(out, identity.RawField{Name: name, Path: path + "." + k, Value: json.RawMessage(m[k])})
 	}
 	return out
 }

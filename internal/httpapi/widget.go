@@ -2,12 +2,12 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/kith-chat/kith/internal/chat"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
@@ -21,7 +21,7 @@ type sessionRequest struct {
 	// Identity is decoded on its own: a claimed identity that is not what
 	// we expect starts an anonymous session and says why (F3) rather than
 	// failing the request.
-	Identity     json.RawMessage `json:"identity"`
+	Identity     jsontext.Value `json:"identity"`
 	JWT          string          `json:"jwt"`
 	UserHash     string          `json:"user_hash"`
 	WorkspaceRef string          `json:"workspace_ref"`
@@ -35,7 +35,7 @@ type identityWire struct {
 	Email        opt[string]                `json:"email"`
 	DisplayName  opt[string]                `json:"display_name"`
 	PhoneNumbers opt[[]string]              `json:"phone_numbers"`
-	CustomFields map[string]json.RawMessage `json:"custom_fields"`
+	CustomFields map[string]jsontext.Value `json:"custom_fields"`
 }
 
 // traits validates the traits of an identity; custom fields are the

@@ -65,9 +65,12 @@ func (s *Server) widgetEvents(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	actx, cancel := context.WithTimeout(ctx, authTimeout)
 	var hello authMessage
-	err = wsjson.Read(actx, conn, &hello)
+	typ, frame, err := conn.Read(actx)
 	cancel()
-	if err != nil || hello.Type != "auth" {
+	if err == nil && typ == websocket.MessageText {
+		err = decodeBytes(frame, &hello) // as strictly as any body (F7)
+	}
+	if err != nil || typ != websocket.MessageText || hello.Type != "auth" {
 		conn.Close(closeAuthFailed, "send {\"type\":\"auth\",\"session\":...} first")
 		return nil
 	}

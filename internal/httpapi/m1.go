@@ -24,21 +24,21 @@ type revInfo struct {
 }
 
 type userTraits struct {
-	Email        opt[string]                `json:"email"`
-	DisplayName  opt[string]                `json:"display_name"`
-	PhoneNumbers opt[[]string]              `json:"phone_numbers"`
+	Email        opt[string]               `json:"email"`
+	DisplayName  opt[string]               `json:"display_name"`
+	PhoneNumbers opt[[]string]             `json:"phone_numbers"`
 	CustomFields map[string]jsontext.Value `json:"custom_fields"`
 }
 
 type accountTraits struct {
-	DisplayName  opt[string]                `json:"display_name"`
-	Domains      opt[[]string]              `json:"domains"`
-	PhoneNumbers opt[[]string]              `json:"phone_numbers"`
+	DisplayName  opt[string]               `json:"display_name"`
+	Domains      opt[[]string]             `json:"domains"`
+	PhoneNumbers opt[[]string]             `json:"phone_numbers"`
 	CustomFields map[string]jsontext.Value `json:"custom_fields"`
 }
 
 type workspaceTraits struct {
-	DisplayName  opt[string]                `json:"display_name"`
+	DisplayName  opt[string]               `json:"display_name"`
 	CustomFields map[string]jsontext.Value `json:"custom_fields"`
 }
 

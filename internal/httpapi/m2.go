@@ -8,11 +8,11 @@ import (
 
 // m2Request is the body of Open CX's authenticate-user (M2).
 type m2Request struct {
-	Email      opt[string]                `json:"email"`
-	Name       opt[string]                `json:"name"`
-	AvatarURL  opt[string]                `json:"avatar_url"`
-	Phone      opt[string]                `json:"phone"`
-	Language   opt[string]                `json:"language"`
+	Email      opt[string]               `json:"email"`
+	Name       opt[string]               `json:"name"`
+	AvatarURL  opt[string]               `json:"avatar_url"`
+	Phone      opt[string]               `json:"phone"`
+	Language   opt[string]               `json:"language"`
 	CustomData map[string]jsontext.Value `json:"custom_data"`
 }
 

@@ -22,19 +22,19 @@ type sessionRequest struct {
 	// we expect starts an anonymous session and says why (F3) rather than
 	// failing the request.
 	Identity     jsontext.Value `json:"identity"`
-	JWT          string          `json:"jwt"`
-	UserHash     string          `json:"user_hash"`
-	WorkspaceRef string          `json:"workspace_ref"`
-	OnLogin      kith.OnLogin    `json:"on_login"`
+	JWT          string         `json:"jwt"`
+	UserHash     string         `json:"user_hash"`
+	WorkspaceRef string         `json:"workspace_ref"`
+	OnLogin      kith.OnLogin   `json:"on_login"`
 }
 
 // identityWire is an identity claimed by the browser (M5), and the traits
 // of updateIdentity (S8).
 type identityWire struct {
-	UserRef      opt[string]                `json:"user_ref"`
-	Email        opt[string]                `json:"email"`
-	DisplayName  opt[string]                `json:"display_name"`
-	PhoneNumbers opt[[]string]              `json:"phone_numbers"`
+	UserRef      opt[string]               `json:"user_ref"`
+	Email        opt[string]               `json:"email"`
+	DisplayName  opt[string]               `json:"display_name"`
+	PhoneNumbers opt[[]string]             `json:"phone_numbers"`
 	CustomFields map[string]jsontext.Value `json:"custom_fields"`
 }
 

@@ -2,9 +2,6 @@ package chat
 
 import (
 	"context"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
@@ -13,22 +10,8 @@ import (
 // MaxMessageLen is the longest message, in characters (F6).
 const MaxMessageLen = 10_000
 
-// checkBody validates a message: not blank, not too long, valid UTF-8, no
-// control characters but newlines and tabs.
-func checkBody(body string) (string, error) {
-	body = strings.TrimSpace(body)
-	switch {
-	case body == "":
-		return "", kith.Errorf(kith.CodeMissingField, "body", "body is empty: write a message")
-	case utf8.RuneCountInString(body) > MaxMessageLen:
-		return "", kith.Errorf(kith.CodeTooLong, "body", "body is longer than %d characters", MaxMessageLen)
-	case !utf8.ValidString(body):
-		return "", kith.Errorf(kith.CodeInvalidField, "body", "body is not valid UTF-8")
-	case strings.IndexFunc(body, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0:
-		return "", kith.Errorf(kith.CodeInvalidField, "body", "body contains control characters")
-	}
-	return body, nil
-}
+// checkBody validates a message (identity.Message).
+func checkBody(body string) (string, error) { return identity.Message("body", body, MaxMessageLen) }
 
 // Conversations lists the conversations the caller may see (V2-V4), newest
 // first.

@@ -64,3 +64,37 @@ func TestHostile_KeysMatchExactlyAndOnce_F7(t *testing.T) {
 		}
 	})
 }
+
+func TestHostile_SpoofingCharactersAreRefused_F7(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := httpapitest.New(t, st, httpapitest.Options{})
+		// Names that reorder what the agent reads, or show nothing.
+		for _, name := range []string{"Ada\u202eevil", "\u2066Ada\u2069", "\u200b\u200b", "Ada\u200b"} {
+			r := e.Do("POST", "/internal/auth-tokens.create", e.SessionsToken,
+				mustJSON(map[string]any{"rev_info": map[string]any{"user_ref": "ada", "user_traits": map[string]any{"display_name": name}}}))
+			wantError(t, r, http.StatusBadRequest, kith.CodeInvalidField, "rev_info.user_traits.display_name")
+		}
+		for _, ref := range []string{"ada\u200b", "\u202eada", "jose\u0301"} {
+			r := e.Do("POST", "/internal/auth-tokens.create", e.SessionsToken, mustJSON(map[string]any{"rev_info": map[string]any{"user_ref": ref}}))
+			wantError(t, r, http.StatusBadRequest, kith.CodeInvalidUserRef, "rev_info.user_ref")
+		}
+		if n := userCount(t, e); n != 0 {
+			t.Fatalf("refused requests made %d users", n)
+		}
+		// Messages made of nothing visible, or that reorder themselves.
+		s := e.StartSession(nil)
+		for _, body := range []string{"\u200b\u200b\u200b", "\u2060", "refund \u202e001$"} {
+			r := e.Do("POST", "/widget/v1/conversations", s.Session, map[string]string{"body": body})
+			wantError(t, r, http.StatusBadRequest, kith.CodeInvalidField, "body")
+		}
+		conv := startConversation(t, e, s.Session, "hello")
+		r := e.Do("POST", "/api/v1/conversations/"+conv+"/messages", e.APIToken, map[string]string{"body": "\u2067hi\u2069"})
+		wantError(t, r, http.StatusBadRequest, kith.CodeInvalidField, "body")
+		r = e.Do("POST", "/api/v1/conversations/"+conv+"/messages", e.APIToken, map[string]string{"body": "hi", "author_name": "Sam\u202e"})
+		wantError(t, r, http.StatusBadRequest, kith.CodeInvalidField, "author_name")
+		msgs := e.Do("GET", "/api/v1/conversations/"+conv+"/messages", e.APIToken, nil)
+		if n := len(msgs.JSON(t)["data"].([]any)); n != 1 {
+			t.Fatalf("%d messages stored, want only the visible one", n)
+		}
+	})
+}

@@ -36,6 +36,9 @@ func Email(field, s string) (string, error) {
 	if strings.TrimSpace(s) != s {
 		return "", kith.Errorf(kith.CodeInvalidEmail, field, "%s has leading or trailing spaces", field)
 	}
+	if err := identifierChars(field, s, kith.CodeInvalidEmail); err != nil {
+		return "", err
+	}
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Address != s || addr.Name != "" {
 		return "", kith.Errorf(kith.CodeInvalidEmail, field, "%s is not an email address like name@example.com", field)
@@ -160,25 +163,75 @@ func ref(field, s string, maxLen int, code kith.Code) (string, error) {
 	if strings.TrimSpace(s) != s {
 		return "", kith.Errorf(code, field, "%s has leading or trailing spaces", field)
 	}
-	if err := printable(field, s); err != nil {
-		return "", kith.Errorf(code, field, "%s", err.(*kith.Error).Message)
-	}
-	// Invisible characters (zero-width spaces, byte-order marks) would make
-	// two references that look the same, or hide a placeholder.
-	if strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Cf, r) }) >= 0 {
-		return "", kith.Errorf(code, field, "%s contains invisible characters", field)
+	if err := identifierChars(field, s, code); err != nil {
+		return "", err
 	}
 	return s, nil
 }
 
-// Text validates a free-text trait such as a display name: valid UTF-8, no
-// control characters, at most maxLen characters.
+// identifierChars checks the characters of a reference or an email (F7):
+// valid UTF-8, nothing invisible or reordering (refChar), and in
+// normalization form C, so that two values that look the same are the same.
+func identifierChars(field, s string, code kith.Code) error {
+	if !utf8.ValidString(s) {
+		return kith.Errorf(code, field, "%s is not valid UTF-8", field)
+	}
+	if i := firstBad(s, refChar); i >= 0 {
+		// Invisible characters (zero-width spaces, byte-order marks, bidi
+		// controls) would make two references that look the same, or hide
+		// a placeholder.
+		return kith.Errorf(code, field,
+			"%s contains a control, invisible or unprintable character (at byte %d): send letters, digits, punctuation, symbols and plain spaces", field, i)
+	}
+	if !nfc(s) {
+		return kith.Errorf(code, field, "%s is not in Unicode normalization form C: normalize it (NFC) before sending", field)
+	}
+	return nil
+}
+
+// Text validates a name shown to people, such as a display name: valid
+// UTF-8, at most maxLen characters, no control, bidi or invisible
+// character but those that scripts and emoji need (nameChar), and at least
+// one visible character when not empty (F7).
 func Text(field, s string, maxLen int) (string, error) {
 	if utf8.RuneCountInString(s) > maxLen {
 		return "", kith.Errorf(kith.CodeTooLong, field, "%s is longer than %d characters", field, maxLen)
 	}
 	if err := printable(field, s); err != nil {
 		return "", err
+	}
+	if i := firstBad(s, nameChar); i >= 0 {
+		return "", kith.Errorf(kith.CodeInvalidField, field,
+			"%s contains a bidi control or an invisible character (at byte %d)", field, i)
+	}
+	if s != "" && !anyVisible(s) {
+		return "", kith.Errorf(kith.CodeInvalidField, field, "%s has no visible character", field)
+	}
+	return s, nil
+}
+
+// Message validates the text of a message (F6, F7): not blank, at most
+// maxLen characters, valid UTF-8, no control character but newlines and
+// tabs, no bidi control (embedding, override, isolate), and at least one
+// visible character. Zero-width joiners and the like stay: emoji and
+// several scripts need them. It returns the text without surrounding
+// spaces.
+func Message(field, s string, maxLen int) (string, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return "", kith.Errorf(kith.CodeMissingField, field, "%s is empty: write a message", field)
+	case utf8.RuneCountInString(s) > maxLen:
+		return "", kith.Errorf(kith.CodeTooLong, field, "%s is longer than %d characters", field, maxLen)
+	case !utf8.ValidString(s):
+		return "", kith.Errorf(kith.CodeInvalidField, field, "%s is not valid UTF-8", field)
+	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0:
+		return "", kith.Errorf(kith.CodeInvalidField, field, "%s contains control characters", field)
+	case strings.IndexFunc(s, bidiControl) >= 0:
+		return "", kith.Errorf(kith.CodeInvalidField, field,
+			"%s contains a bidi control (embedding, override or isolate), which would show the text reordered", field)
+	case !anyVisible(s):
+		return "", kith.Errorf(kith.CodeInvalidField, field, "%s has no visible character", field)
 	}
 	return s, nil
 }

@@ -19,10 +19,28 @@ func accessToken(r *http.Request) string {
 }
 
 // authenticate checks the request's access token for scope. AATs are for
-// servers: these endpoints send no CORS headers, so a browser's preflight for
-// an Authorization header fails and a page cannot use a leaked token.
+// servers, never browsers (spec section 1): a request a browser made is
+// refused before its token is even looked at, so that a page that holds a
+// leaked token learns nothing from it, and gets no CORS headers either.
 func (s *Server) authenticate(r *http.Request, scope kith.Scope) (*kith.App, *kith.AccessToken, error) {
+	if fromBrowser(r) {
+		return nil, nil, kith.Errorf(kith.CodeBackendOnly, "",
+			"this endpoint takes an application access token, a server-side secret: call it from your backend, never from a browser")
+	}
 	return s.apps.Authenticate(r.Context(), accessToken(r), scope)
+}
+
+// fromBrowser reports whether a browser made the request: browsers send
+// Origin on every cross-origin request and on every POST, and Fetch
+// Metadata (Sec-Fetch-Site) on every request; "none" is a navigation the
+// user typed. Backend clients send neither (Node's fetch sends
+// Sec-Fetch-Mode only), and a script that forges them only refuses itself.
+func fromBrowser(r *http.Request) bool {
+	if r.Header.Get("Origin") != "" {
+		return true
+	}
+	site := r.Header.Get("Sec-Fetch-Site")
+	return site != "" && site != "none"
 }
 
 // appKey carries the app of an authenticated server API request.

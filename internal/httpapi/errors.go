@@ -30,6 +30,7 @@ var statuses = map[kith.Code]int{
 	kith.CodeInvalidAccessToken: http.StatusUnauthorized,
 	kith.CodeExpiredAccessToken: http.StatusUnauthorized,
 	kith.CodeInsufficientScope:  http.StatusForbidden,
+	kith.CodeBackendOnly:        http.StatusForbidden,
 
 	kith.CodeInvalidSession:       http.StatusUnauthorized,
 	kith.CodeInvalidSessionToken:  http.StatusUnauthorized,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/kith-chat/kith/internal/httpapitest"
 	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/kithtest"
 	"github.com/kith-chat/kith/internal/store"
 	"github.com/kith-chat/kith/internal/storetest"
 )
@@ -95,6 +96,48 @@ func TestHostile_SpoofingCharactersAreRefused_F7(t *testing.T) {
 		msgs := e.Do("GET", "/api/v1/conversations/"+conv+"/messages", e.APIToken, nil)
 		if n := len(msgs.JSON(t)["data"].([]any)); n != 1 {
 			t.Fatalf("%d messages stored, want only the visible one", n)
+		}
+	})
+}
+
+func TestHostile_AccessTokensAreRefusedFromBrowsers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := httpapitest.New(t, st, httpapitest.Options{})
+		body := `{"rev_info":{"user_ref":"from-a-page"}}`
+		// Spec section 1: an AAT is never accepted from a browser. Every
+		// browser request carries Origin or Fetch Metadata.
+		for _, h := range []map[string]string{
+			{"Origin": "https://evil.example"},
+			{"Origin": "null"},
+			{"Sec-Fetch-Site": "cross-site"},
+			{"Sec-Fetch-Site": "same-site"},
+			{"Sec-Fetch-Site": "same-origin"},
+		} {
+			h["Authorization"] = e.SessionsToken
+			r := kithtest.Do(t, e.Server.URL, "POST", "/internal/auth-tokens.create", h, body)
+			wantError(t, r, http.StatusForbidden, kith.CodeBackendOnly, "")
+			if r.Header.Get("Access-Control-Allow-Origin") != "" {
+				t.Fatalf("%v: the refusal carries CORS headers", h)
+			}
+			h["Authorization"] = "Bearer " + e.APIToken
+			r = kithtest.Do(t, e.Server.URL, "GET", "/api/v1/users", h, nil)
+			wantError(t, r, http.StatusForbidden, kith.CodeBackendOnly, "")
+		}
+		// A wrong token from a browser gets the same answer: the page learns
+		// nothing about the token.
+		r := kithtest.Do(t, e.Server.URL, "POST", "/internal/auth-tokens.create",
+			map[string]string{"Origin": "https://evil.example", "Authorization": "kith_aat_nope"}, body)
+		wantError(t, r, http.StatusForbidden, kith.CodeBackendOnly, "")
+		if n := userCount(t, e); n != 0 {
+			t.Fatalf("browser requests made %d users", n)
+		}
+		// What backends send passes: nothing, a navigation's "none", and the
+		// Sec-Fetch-Mode that Node's fetch adds.
+		for _, h := range []map[string]string{{}, {"Sec-Fetch-Site": "none"}, {"Sec-Fetch-Mode": "cors"}} {
+			h["Authorization"] = e.SessionsToken
+			if r := kithtest.Do(t, e.Server.URL, "POST", "/internal/auth-tokens.create", h, body); r.Status != http.StatusCreated {
+				t.Fatalf("%v: %d %s, want 201", h, r.Status, r.Body)
+			}
 		}
 	})
 }

@@ -597,6 +597,8 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 		}
 		c.do(docCall{method: method, path: path, id: "usr_x", body: body, token: bearer(wrongScope), want: 403,
 			code: kith.CodeInsufficientScope})
+		c.do(docCall{method: method, path: path, id: "usr_x", body: body, token: apiTok, origin: "https://shop.example",
+			want: 403, code: kith.CodeBackendOnly})
 	}
 
 	// 404.

@@ -31,6 +31,7 @@ const (
 	CodeInvalidAccessToken Code = "invalid_access_token" // malformed, unknown or revoked
 	CodeExpiredAccessToken Code = "expired_access_token"
 	CodeInsufficientScope  Code = "insufficient_scope" // 403: the token lacks the scope
+	CodeBackendOnly        Code = "backend_only"       // 403: an access token sent from a browser
 
 	// S2: the widget's ways in. The user_auth_token codes are Helpshift's.
 	CodeInvalidSession       Code = "invalid_session" // a widget session that is unknown, revoked or expired

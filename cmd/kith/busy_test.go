@@ -29,7 +29,7 @@ func TestBinary_BusySiteLosesNoWrite_M6_S5_S7(t *testing.T) {
 			kithJSON(t, dir, &tok, "tokens", "create", "--app", app["app_id"], "--scopes", "sessions,api", "--db", db)
 			// One address plays every visitor: its per-address budgets would
 			// be the first thing to refuse them.
-			srv := serve(t, dir, "--db", db, "--session-rate", "0", "--token-rate", "0")
+			srv := serve(t, dir, "--db", db, "--token-rate", "0", "--budget", "sessions.address=0", "--budget", "conversations.address=0", "--budget", "messages.address=0")
 			b := &busy{t: t, url: srv.URL, appID: app["app_id"], aat: tok["access_token"].(string)}
 
 			t.Run("first messages M6 R1", b.firstMessages)

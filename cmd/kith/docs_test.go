@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/kith-chat/kith/internal/budget"
 )
 
 // TestDocs_SessionTokenSnippetsWork_M1 runs the Node, Go and Python examples
@@ -130,6 +132,43 @@ func TestDocs_RulesIndexListsEveryCitedTest(t *testing.T) {
 			if !exists[name] {
 				t.Errorf("docs/rules.md lists %s under %s, but there is no such test", name, rule)
 			}
+		}
+	}
+}
+
+// TestDocs_OperationsListsEveryBudgetWithItsDefault_F8 keeps the budgets
+// table of docs/operations.md equal to budget.DefaultPolicy.
+func TestDocs_OperationsListsEveryBudgetWithItsDefault_F8(t *testing.T) {
+	page, err := os.ReadFile("../../docs/operations.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented := map[string]string{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `([a-z_]+\\.[a-z]+)` \\| `([^`]+)` \\|").FindAllStringSubmatch(string(page), -1) {
+		documented[m[1]] = m[2]
+	}
+	p := budget.DefaultPolicy()
+	for _, name := range p.Names() {
+		want, _ := p.Get(name)
+		got, ok := documented[name]
+		if !ok {
+			t.Errorf("docs/operations.md does not list the budget %s", name)
+			continue
+		}
+		if strings.HasPrefix(name, "sockets.") {
+			if got != want {
+				t.Errorf("docs/operations.md says %s is %s, the default is %s", name, got, want)
+			}
+			continue
+		}
+		if g, err := budget.ParseRate(got); err != nil || g.String() != want {
+			t.Errorf("docs/operations.md says %s is %s, the default is %s", name, got, want)
+		}
+		delete(documented, name)
+	}
+	for name := range documented {
+		if !strings.HasPrefix(name, "sockets.") {
+			t.Errorf("docs/operations.md lists %s, which is no budget", name)
 		}
 	}
 }

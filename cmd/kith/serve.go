@@ -8,9 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/kith-chat/kith/internal/apps"
+	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/httpapi"
 	"github.com/kith-chat/kith/internal/store"
 )
@@ -32,8 +36,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	maxBody := fs.Int64("max-body", httpapi.DefaultLimits.MaxBodyBytes, "largest request body, in bytes")
 	tokenRate := fs.Float64("token-rate", httpapi.DefaultLimits.TokenRate, "session-token requests per second per access token (0: no limit)")
 	tokenBurst := fs.Int("token-burst", httpapi.DefaultLimits.TokenBurst, "burst of session-token requests per access token")
-	sessionRate := fs.Float64("session-rate", httpapi.DefaultLimits.SessionRate, "widget sessions started per second per client address (0: no limit)")
-	sessionBurst := fs.Int("session-burst", httpapi.DefaultLimits.SessionBurst, "burst of widget sessions per client address")
+	var budgets repeated
+	fs.Var(&budgets, "budget", "a budget of what browsers write, such as messages.session=20/min (repeatable; env KITH_BUDGETS, comma-separated)")
+	proxies := fs.String("trusted-proxies", os.Getenv("KITH_TRUSTED_PROXIES"),
+		"reverse proxies (comma-separated addresses or CIDRs) whose X-Forwarded-For names the client (env KITH_TRUSTED_PROXIES)")
 	demo := fs.Bool("demo", true, "serve /demo, a page with the widget of the default organization's first app")
 	housekeeping := fs.Duration("housekeeping", 10*time.Minute, "how often to expire idle anonymous users and old live events")
 	if _, err := parse(fs, args); err != nil {
@@ -54,9 +60,17 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
+	policy, err := budgetPolicy(budgets)
+	if err != nil {
+		return err
+	}
+	trusted, err := parseProxies(*proxies)
+	if err != nil {
+		return err
+	}
 	api := httpapi.New(httpapi.Config{Store: st, Logger: log, Limits: httpapi.Limits{
-		MaxBodyBytes: *maxBody, TokenRate: *tokenRate, TokenBurst: *tokenBurst,
-		SessionRate: *sessionRate, SessionBurst: *sessionBurst}, NoDemo: !*demo})
+		MaxBodyBytes: *maxBody, TokenRate: *tokenRate, TokenBurst: *tokenBurst, TrustedProxies: trusted},
+		Budgets: &policy, NoDemo: !*demo})
 	go api.Chat().RunExpiry(ctx, *housekeeping)
 	srv := &http.Server{
 		Handler:           api,
@@ -100,6 +114,43 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// budgetPolicy is the default budget policy changed by KITH_BUDGETS, then
+// by each --budget.
+func budgetPolicy(flags []string) (budget.Policy, error) {
+	p := budget.DefaultPolicy()
+	var all []string
+	if env := os.Getenv("KITH_BUDGETS"); env != "" {
+		all = strings.Split(env, ",")
+	}
+	for _, kv := range append(all, flags...) {
+		if err := p.Set(strings.TrimSpace(kv)); err != nil {
+			return p, fmt.Errorf("%w: --budget: %v", errUsage, err)
+		}
+	}
+	return p, nil
+}
+
+// parseProxies reads a comma-separated list of addresses and CIDRs.
+func parseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if a, err := netip.ParseAddr(part); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, fmt.Errorf("%w: --trusted-proxies: %q is not an address or a CIDR such as 10.0.0.0/8", errUsage, part)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {

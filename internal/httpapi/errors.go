@@ -75,7 +75,8 @@ type errorDetail struct {
 // rateLimited is returned by handlers that refuse a request for its rate;
 // writeError adds the Retry-After header.
 type rateLimited struct {
-	retryAfter int // seconds
+	retryAfter int    // seconds
+	what       string // the budget that ran out: "messages"
 }
 
 func (e *rateLimited) Error() string { return "rate limited" }
@@ -95,7 +96,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var rl *rateLimited
 	if errors.As(err, &rl) {
 		w.Header().Set("Retry-After", strconv.Itoa(rl.retryAfter))
-		err = kith.Errorf(kith.CodeRateLimited, "", "too many requests for this token; retry after %d s", rl.retryAfter)
+		err = kith.Errorf(kith.CodeRateLimited, "", "the budget for %s is spent; retry after %d s", rl.what, rl.retryAfter)
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		err = &kith.Error{Code: kith.CodeUnavailable, Message: "the request was cancelled or timed out", Err: err}

@@ -1,9 +1,22 @@
 package httpapi_test
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
 	"net/http"
+	"net/netip"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/kith-chat/kith/internal/budget"
+	"github.com/kith-chat/kith/internal/httpapi"
 	"github.com/kith-chat/kith/internal/httpapitest"
 	"github.com/kith-chat/kith/internal/kith"
 	"github.com/kith-chat/kith/internal/kithtest"
@@ -138,6 +151,327 @@ func TestHostile_AccessTokensAreRefusedFromBrowsers(t *testing.T) {
 			if r := kithtest.Do(t, e.Server.URL, "POST", "/internal/auth-tokens.create", h, body); r.Status != http.StatusCreated {
 				t.Fatalf("%v: %d %s, want 201", h, r.Status, r.Body)
 			}
+		}
+	})
+}
+
+// budgetEnv is a server whose budgets are p, behind a proxy it trusts on
+// loopback, so that each test visitor can come from an address of its own
+// (X-Forwarded-For).
+func budgetEnv(t *testing.T, st *store.Store, p budget.Policy) *httpapitest.Env {
+	t.Helper()
+	return httpapitest.New(t, st, httpapitest.Options{Budgets: &p,
+		Limits: httpapi.Limits{MaxBodyBytes: 64 << 10, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}})
+}
+
+// visitor is a browser at an address of its own.
+type visitor struct {
+	e       *httpapitest.Env
+	addr    string
+	session string
+	device  string
+}
+
+func newVisitor(t *testing.T, e *httpapitest.Env, addr, deviceToken string) *visitor {
+	t.Helper()
+	v := &visitor{e: e, addr: addr}
+	r := v.do(t, "POST", "/widget/v1/sessions", "", map[string]any{"app_id": e.App.ID, "device_token": deviceToken})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("start a session from %s: %d %s", addr, r.Status, r.Body)
+	}
+	var s httpapitest.WidgetSession
+	r.Decode(t, &s)
+	v.session, v.device = s.Session, s.DeviceToken
+	return v
+}
+
+func (v *visitor) do(t testing.TB, method, path, session string, body any) *kithtest.Response {
+	t.Helper()
+	h := map[string]string{"X-Forwarded-For": v.addr}
+	if session != "" {
+		h["Authorization"] = "Bearer " + session
+	}
+	return kithtest.Do(t, v.e.Server.URL, method, path, h, body)
+}
+
+func (v *visitor) post(t testing.TB, path string, body any) *kithtest.Response {
+	t.Helper()
+	return v.do(t, "POST", path, v.session, body)
+}
+
+// wantSpent checks a 429 with a Retry-After of whole seconds, naming the
+// budget that is spent.
+func wantSpent(t *testing.T, r *kithtest.Response, budgetName string) {
+	t.Helper()
+	wantError(t, r, http.StatusTooManyRequests, kith.CodeRateLimited, "")
+	if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 {
+		t.Fatalf("Retry-After = %q, want whole seconds", r.Header.Get("Retry-After"))
+	}
+	if msg := r.Err(t).Message; !strings.Contains(msg, budgetName) {
+		t.Fatalf("the refusal %q does not name the budget %q", msg, budgetName)
+	}
+}
+
+func TestHostile_EveryWidgetWriteHasABudgetPerScope_F8(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		perHour := func(n int) budget.Rate { return budget.Rate{Burst: n, Per: time.Hour} }
+		e := budgetEnv(t, st, budget.Policy{
+			Messages:      budget.Scopes{Session: perHour(4), Device: perHour(6), Address: perHour(8), App: perHour(12)},
+			Conversations: budget.Scopes{Session: perHour(2)},
+			MessageBytes:  budget.Scopes{Session: perHour(2500)},
+			Identity:      budget.Scopes{Session: perHour(2)},
+			Reads:         budget.Scopes{Session: perHour(3)},
+		})
+		// One session: 2 conversations, then its messages run out at 4.
+		a := newVisitor(t, e, "10.0.0.1", "")
+		conv := startConversationAs(t, a, "one")
+		startConversationAs(t, a, "two")
+		wantSpent(t, a.post(t, "/widget/v1/conversations", map[string]string{"body": "three"}), "conversations of this widget session")
+		for i := range 2 {
+			if r := a.post(t, "/widget/v1/conversations/"+conv+"/messages", map[string]string{"body": "more"}); r.Status != http.StatusCreated {
+				t.Fatalf("message %d within the session's budget: %d %s", i+3, r.Status, r.Body)
+			}
+		}
+		wantSpent(t, a.post(t, "/widget/v1/conversations/"+conv+"/messages", map[string]string{"body": "flood"}), "messages of this widget session")
+		// A new session on the same device: the device's budget (6) ends it.
+		a2 := newVisitor(t, e, "10.0.0.1", a.device)
+		conv2 := startConversationAs(t, a2, "again")
+		a2.post(t, "/widget/v1/conversations/"+conv2+"/messages", map[string]string{"body": "x"})
+		wantSpent(t, a2.post(t, "/widget/v1/conversations/"+conv2+"/messages", map[string]string{"body": "y"}), "messages of this device")
+		// A new device at the same address: the address's budget (8) ends it.
+		a3 := newVisitor(t, e, "10.0.0.1", "")
+		conv3 := startConversationAs(t, a3, "from a new device")
+		a3.post(t, "/widget/v1/conversations/"+conv3+"/messages", map[string]string{"body": "x"})
+		wantSpent(t, a3.post(t, "/widget/v1/conversations/"+conv3+"/messages", map[string]string{"body": "y"}), "messages from this address")
+		// Bytes, identity updates and read markers.
+		d := newVisitor(t, e, "10.0.0.4", "")
+		wantSpent(t, d.post(t, "/widget/v1/conversations", map[string]string{"body": strings.Repeat("x", 3000)}),
+			"message bytes of this widget session")
+		for i := range 3 {
+			r := d.post(t, "/widget/v1/identity", map[string]any{"display_name": "D"})
+			if i < 2 && r.Status != http.StatusOK {
+				t.Fatalf("identity update %d: %d %s", i+1, r.Status, r.Body)
+			} else if i == 2 {
+				wantSpent(t, r, "identity updates of this widget session")
+			}
+		}
+		for i := range 4 {
+			r := a.post(t, "/widget/v1/conversations/"+conv+"/read", nil)
+			if i < 3 && r.Status != http.StatusNoContent {
+				t.Fatalf("read marker %d: %d %s", i+1, r.Status, r.Body)
+			} else if i == 3 {
+				wantSpent(t, r, "read markers of this widget session")
+			}
+		}
+		// Another visitor is served all along; the app's budget (12) is the
+		// last line.
+		b := newVisitor(t, e, "10.0.0.2", "")
+		convB := startConversationAs(t, b, "hello")
+		for range 3 {
+			if r := b.post(t, "/widget/v1/conversations/"+convB+"/messages", map[string]string{"body": "fine"}); r.Status != http.StatusCreated {
+				t.Fatalf("another visitor refused while the first is cut off: %d %s", r.Status, r.Body)
+			}
+		}
+		c := newVisitor(t, e, "10.0.0.3", "")
+		wantSpent(t, c.post(t, "/widget/v1/conversations", map[string]string{"body": "late"}), "messages of this app")
+		// Nothing refused was written: 4 + 2 + 2 + 4 messages were taken.
+		sums, err := st.Conversations(context.Background(), e.App.OrgID, kith.ConversationFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := 0
+		for _, s := range sums {
+			msgs, _ := st.Messages(context.Background(), e.App.OrgID, s.ID, kith.Page{Limit: 100})
+			total += len(msgs)
+		}
+		if total != 12 || len(sums) != 5 {
+			t.Fatalf("%d messages in %d conversations stored, want the 12 accepted in 5", total, len(sums))
+		}
+	})
+}
+
+func startConversationAs(t *testing.T, v *visitor, body string) string {
+	t.Helper()
+	r := v.post(t, "/widget/v1/conversations", map[string]string{"body": body})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("start a conversation from %s: %d %s", v.addr, r.Status, r.Body)
+	}
+	var b struct {
+		Conversation struct{ ID string } `json:"conversation"`
+	}
+	r.Decode(t, &b)
+	return b.Conversation.ID
+}
+
+func TestHostile_ForwardedForIsTrustedOnlyFromTrustedProxies_F8(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	p := budget.Policy{Sessions: budget.Scopes{Address: budget.Rate{Burst: 1, Per: time.Hour}}}
+	// Without trusted proxies a client cannot pick its budget by naming an
+	// address.
+	e := httpapitest.New(t, st, httpapitest.Options{Budgets: &p})
+	for i, addr := range []string{"10.0.0.1", "10.0.0.2"} {
+		r := kithtest.Do(t, e.Server.URL, "POST", "/widget/v1/sessions", map[string]string{"X-Forwarded-For": addr},
+			map[string]any{"app_id": e.App.ID})
+		if i == 0 && r.Status != http.StatusCreated {
+			t.Fatalf("first session: %d %s", r.Status, r.Body)
+		} else if i == 1 {
+			wantSpent(t, r, "widget sessions from this address")
+		}
+	}
+}
+
+func TestHostile_OneSessionHoldsFewSockets_F8(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	e := budgetEnv(t, st, budget.Policy{Sockets: budget.Caps{Session: 2, Device: 3, Address: 4}})
+	a := newVisitor(t, e, "127.0.0.1", "")
+	e.DialEvents(a.session, 0)
+	second := e.DialEvents(a.session, 0)
+	if _, code := e.TryDialEvents(a.session); code != 4029 {
+		t.Fatalf("a third socket for a session capped at 2 closed with %d, want 4029", code)
+	}
+	// A socket closed frees its place.
+	second.Close()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if _, code := e.TryDialEvents(a.session); code == 0 {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("after closing one, a new socket still closes with %d", code)
+		}
+	}
+	// Another session of the same device gets the device's last place.
+	b := newVisitor(t, e, "127.0.0.1", a.device)
+	e.DialEvents(b.session, 0)
+	if _, code := e.TryDialEvents(b.session); code != 4029 {
+		t.Fatalf("a fourth socket for a device capped at 3 closed with %d, want 4029", code)
+	}
+	// The address holds 3 now; one more device takes the 4th, and then
+	// the handshake itself is refused.
+	c := newVisitor(t, e, "127.0.0.1", "")
+	e.DialEvents(c.session, 0)
+	r := kithtest.Do(t, e.Server.URL, "GET", "/widget/v1/events?app_id="+e.App.ID,
+		map[string]string{"Connection": "Upgrade", "Upgrade": "websocket"}, nil)
+	wantSpent(t, r, "sockets open at once")
+}
+
+// TestHostile_OverloadRefusesTheFloodAndServesVisitors_F8 floods the widget
+// API from a few addresses at several times what the store can write,
+// while well-behaved visitors chat: the flood gets 429s (or 503s) with
+// Retry-After, the visitors are all served, what was accepted is stored,
+// and memory stays bounded. It asserts no time.
+func TestHostile_OverloadRefusesTheFloodAndServesVisitors_F8(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := budgetEnv(t, st, budget.DefaultPolicy())
+		var before runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+
+		const attackers, perAttacker, floodPerSession = 4, 2, 150
+		var flooders []*visitor
+		var floodConvs []string
+		for a := range attackers {
+			for range perAttacker {
+				v := newVisitor(t, e, fmt.Sprintf("203.0.113.%d", a+1), "")
+				flooders = append(flooders, v)
+				floodConvs = append(floodConvs, startConversationAs(t, v, "I am about to flood"))
+			}
+		}
+		var visitors []*visitor
+		for i := range 12 {
+			visitors = append(visitors, newVisitor(t, e, fmt.Sprintf("198.51.100.%d", i+1), ""))
+		}
+
+		floodStart := time.Now()
+		var accepted, refused atomic.Int64
+		var wg sync.WaitGroup
+		bad := make(chan string, 16)
+		for i, v := range flooders {
+			for range 4 { // four connections per session, hammering
+				wg.Go(func() {
+					for range floodPerSession / 4 {
+						r, err := kithtest.Try(e.Server.URL, "POST", "/widget/v1/conversations/"+floodConvs[i]+"/messages",
+							map[string]string{"Authorization": "Bearer " + v.session, "X-Forwarded-For": v.addr},
+							map[string]string{"body": "flood"})
+						switch {
+						case err != nil:
+							bad <- err.Error()
+							return
+						case r.Status == http.StatusCreated:
+							accepted.Add(1)
+						case (r.Status == http.StatusTooManyRequests || r.Status == http.StatusServiceUnavailable) &&
+							r.Header.Get("Retry-After") != "":
+							refused.Add(1)
+						default:
+							bad <- fmt.Sprintf("the flood got %d %s", r.Status, r.Body)
+							return
+						}
+					}
+				})
+			}
+		}
+		served := make([]int, len(visitors))
+		for i, v := range visitors {
+			wg.Go(func() {
+				r, err := kithtest.Try(e.Server.URL, "POST", "/widget/v1/conversations",
+					map[string]string{"Authorization": "Bearer " + v.session, "X-Forwarded-For": v.addr}, map[string]string{"body": "hello"})
+				if err != nil || r.Status != http.StatusCreated {
+					bad <- fmt.Sprintf("a visitor's first message during the flood: %v %v", err, r)
+					return
+				}
+				served[i]++
+				var b struct {
+					Conversation struct{ ID string } `json:"conversation"`
+				}
+				if json.Unmarshal(r.Body, &b) != nil {
+					bad <- "a visitor's answer is not JSON"
+					return
+				}
+				for range 3 {
+					r, err := kithtest.Try(e.Server.URL, "POST", "/widget/v1/conversations/"+b.Conversation.ID+"/messages",
+						map[string]string{"Authorization": "Bearer " + v.session, "X-Forwarded-For": v.addr}, map[string]string{"body": "still here"})
+					if err != nil || r.Status != http.StatusCreated {
+						bad <- fmt.Sprintf("a visitor's message during the flood: %v %v", err, r)
+						return
+					}
+					served[i]++
+				}
+			})
+		}
+		wg.Wait()
+		close(bad)
+		for msg := range bad {
+			t.Fatal(msg)
+		}
+		for i, n := range served {
+			if n != 4 {
+				t.Fatalf("visitor %d was served %d of 4 messages", i, n)
+			}
+		}
+		// Each flooding session could write its budget (20, the first
+		// message included) and what refilled while the flood lasted, and
+		// no more.
+		rate := budget.DefaultPolicy().Messages.Session
+		refill := int(math.Ceil(time.Since(floodStart).Seconds() * float64(rate.Burst) / rate.Per.Seconds()))
+		max := int64(attackers * perAttacker * (rate.Burst - 1 + refill))
+		if accepted.Load() > max || refused.Load() == 0 {
+			t.Fatalf("the flood: %d accepted, %d refused; want at most %d accepted and the rest refused",
+				accepted.Load(), refused.Load(), max)
+		}
+		stored := 0
+		for _, conv := range floodConvs {
+			msgs, err := st.Messages(context.Background(), e.App.OrgID, conv, kith.Page{Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored += len(msgs) - 1
+		}
+		if int64(stored) != accepted.Load() {
+			t.Fatalf("%d flood messages stored, %d accepted", stored, accepted.Load())
+		}
+		var after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		if grew := int64(after.HeapAlloc) - int64(before.HeapAlloc); grew > 64<<20 {
+			t.Fatalf("the heap grew by %d MiB under the flood", grew>>20)
 		}
 	})
 }

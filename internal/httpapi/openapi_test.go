@@ -34,6 +34,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/kith-chat/kith/api"
 	"github.com/kith-chat/kith/internal/apps"
+	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/keys"
 	"github.com/kith-chat/kith/internal/kith"
 	"github.com/kith-chat/kith/internal/storetest"
@@ -378,6 +379,9 @@ func TestOpenAPI_DocumentIsConsistent(t *testing.T) {
 				}
 			}
 			need("is called from pages whose origin it checks, and reads the store,", "403", "503")
+			if method, _, _ := strings.Cut(key, " "); method == "POST" || key == "GET /widget/v1/events" {
+				need("is something a browser writes, within budgets (F8),", "429")
+			}
 			if len(sec) != 0 {
 				need("takes a widget session", "401")
 			}
@@ -410,7 +414,7 @@ func TestOpenAPI_DocumentIsConsistent(t *testing.T) {
 		}
 	}
 	desc, _ := events["description"].(string)
-	for _, code := range []websocket.StatusCode{closeSessionEnded, closeAuthFailed, closeTooSlow} {
+	for _, code := range []websocket.StatusCode{closeSessionEnded, closeAuthFailed, closeTooSlow, closeTooMany} {
 		if !strings.Contains(desc, "**"+strconv.Itoa(int(code))+"**") {
 			t.Errorf("GET /widget/v1/events: the description does not explain close code %d", code)
 		}
@@ -632,6 +636,38 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 	limited.do(docCall{method: "POST", path: "/widget/authenticate-user", token: sessions, body: opencx, want: 429, code: kith.CodeRateLimited})
 	limited.do(docCall{method: "POST", path: "/internal/auth-tokens.create", token: sessions, body: devrev, want: 429})
 	limited.do(docCall{method: "POST", path: "/auth-tokens.create", token: sessions, body: devrev, want: 429})
+
+	// 429 for what browsers write (F8), on a server whose budgets allow
+	// one of each (two messages: a conversation's first, and one more).
+	one := budget.Rate{Burst: 1, Per: time.Hour}
+	tight := c.with(httptest.NewServer(New(Config{Store: st, Budgets: &budget.Policy{
+		Sessions: budget.Scopes{Address: one}, Conversations: budget.Scopes{Session: one},
+		Messages: budget.Scopes{Session: budget.Rate{Burst: 2, Per: time.Hour}}, Identity: budget.Scopes{Session: one},
+		Reads: budget.Scopes{Session: one}, SocketOpens: budget.Scopes{Address: one}}})))
+	start := map[string]any{"app_id": app.ID}
+	tightSession := "Bearer " + oaString(t, tight.do(docCall{method: "POST", path: "/widget/v1/sessions", body: start, want: 201}), "session")
+	tight.do(docCall{method: "POST", path: "/widget/v1/sessions", body: start, want: 429, code: kith.CodeRateLimited})
+	for _, path := range []string{"/widget/v1/identity", "/widget/v1/conversations"} {
+		body := map[string]any{"display_name": "Tess"}
+		if path == "/widget/v1/conversations" {
+			body = map[string]any{"body": "hello"}
+		}
+		tight.do(docCall{method: "POST", path: path, token: tightSession, body: body, want: map[string]int{
+			"/widget/v1/identity": 200, "/widget/v1/conversations": 201}[path]})
+		tight.do(docCall{method: "POST", path: path, token: tightSession, body: body, want: 429, code: kith.CodeRateLimited})
+	}
+	tightConv := oaString(t, oaDig(tight.do(docCall{method: "GET", path: "/widget/v1/conversations", token: tightSession, want: 200}),
+		"data").([]any)[0].(map[string]any), "id")
+	msg := map[string]any{"body": "again"}
+	tight.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/messages", id: tightConv, token: tightSession, body: msg, want: 201})
+	tight.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/messages", id: tightConv, token: tightSession, body: msg,
+		want: 429, code: kith.CodeRateLimited})
+	tight.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/read", id: tightConv, token: tightSession, want: 204})
+	tight.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/read", id: tightConv, token: tightSession, want: 429,
+		code: kith.CodeRateLimited})
+	tight.dial("app_id="+app.ID, "")
+	tight.do(docCall{method: "GET", path: "/widget/v1/events", query: "app_id=" + app.ID, want: 429, code: kith.CodeRateLimited,
+		header: map[string]string{"Connection": "Upgrade", "Upgrade": "websocket"}})
 
 	// 503, on a server whose database is down.
 	down := c.with(httptest.NewServer(New(Config{Store: oaDownStore{st}})))
@@ -1990,4 +2026,15 @@ func (v *oaValidator) lint(schema any, at string) []string {
 	}
 	walk(schema, at)
 	return msgs
+}
+
+// oaString returns the string at key of an answer, failing the test if
+// there is none.
+func oaString(t *testing.T, m map[string]any, key string) string {
+	t.Helper()
+	v, _ := m[key].(string)
+	if v == "" {
+		t.Fatalf("no %s in %v", key, m)
+	}
+	return v
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/kith-chat/kith/api"
 	"github.com/kith-chat/kith/internal/apps"
+	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/chat"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
@@ -25,14 +27,14 @@ type Limits struct {
 	// session-token endpoints; zero TokenRate turns the limit off.
 	TokenRate  float64
 	TokenBurst int
-	// SessionRate and SessionBurst limit, per client address, the widget
-	// sessions started; zero SessionRate turns the limit off.
-	SessionRate  float64
-	SessionBurst int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client address that budgets are charged to; without them the
+	// connection's address is the client's.
+	TrustedProxies []netip.Prefix
 }
 
 // DefaultLimits are the limits kith serve starts with.
-var DefaultLimits = Limits{MaxBodyBytes: 64 << 10, TokenRate: 50, TokenBurst: 100, SessionRate: 2, SessionBurst: 30}
+var DefaultLimits = Limits{MaxBodyBytes: 64 << 10, TokenRate: 50, TokenBurst: 100}
 
 // Server holds what the handlers need. Build one with New.
 type Server struct {
@@ -43,13 +45,13 @@ type Server struct {
 	limits   Limits
 	now      func() time.Time
 	metrics  *metrics
-	limiter  *limiter
-	// sessionLimiter limits, per client address, how fast widget sessions
-	// (and so devices) are made.
-	sessionLimiter *limiter
-	chat           *chat.Service
-	hub            *realtime.Hub
-	handler        http.Handler
+	// tokenBudget limits, per access token, the session-token requests.
+	tokenBudget *budget.Buckets
+	// budgets limit what browsers write (F8).
+	budgets *budgets
+	chat    *chat.Service
+	hub     *realtime.Hub
+	handler http.Handler
 }
 
 // Config configures New.
@@ -67,6 +69,9 @@ type Config struct {
 	// NoDemo turns off /demo, the page that embeds the widget of the
 	// default organization's first app.
 	NoDemo bool
+	// Budgets bound what browsers write (F8); budget.DefaultPolicy when
+	// nil, and &budget.Policy{} for none.
+	Budgets *budget.Policy
 }
 
 // New returns a server for the store in cfg.
@@ -97,8 +102,12 @@ func New(cfg Config) *Server {
 	// goes with its server.
 	_ = broker.Subscribe(context.Background(), s.hub.Deliver)
 	s.chat = &chat.Service{Store: s.store, Resolver: s.resolver, Broker: broker, Now: s.now, Log: s.log}
-	s.limiter = newLimiter(s.limits.TokenRate, s.limits.TokenBurst, s.now)
-	s.sessionLimiter = newLimiter(s.limits.SessionRate, s.limits.SessionBurst, s.now)
+	s.tokenBudget = budget.NewBuckets(tokenRate(s.limits.TokenRate, s.limits.TokenBurst), 0, s.now)
+	policy := budget.DefaultPolicy()
+	if cfg.Budgets != nil {
+		policy = *cfg.Budgets
+	}
+	s.budgets = newBudgets(policy, s.now)
 	s.handler = s.routes(reg, cfg)
 	return s
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
 )
@@ -74,8 +75,8 @@ func (s *Server) tokenCaller(r *http.Request) (*kith.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ok, wait := s.limiter.allow(tok.ID); !ok {
-		return nil, &rateLimited{retryAfter: wait}
+	if err := take(budget.Charge{Buckets: s.tokenBudget, Key: tok.ID, N: 1, What: "session-token requests with this access token"}); err != nil {
+		return nil, err
 	}
 	return app, nil
 }

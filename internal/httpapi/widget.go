@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/chat"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
@@ -144,8 +145,11 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request) error {
 // sessionRequest decodes a session request and finds its app, limiting
 // the rate at which one client may start sessions: each may make a device.
 func (s *Server) sessionRequest(r *http.Request) (*kith.App, *sessionRequest, error) {
-	if ok, wait := s.sessionLimiter.allow(clientIP(r)); !ok {
-		return nil, nil, &rateLimited{retryAfter: wait}
+	// The address first, before anything is read: each start may make a
+	// device.
+	b := s.budgets.sessions
+	if err := take(budget.Charge{Buckets: b.address, Key: s.clientAddr(r), N: 1, What: b.what + " from this address"}); err != nil {
+		return nil, nil, err
 	}
 	var req sessionRequest
 	if err := decode(r, &req); err != nil {
@@ -155,7 +159,13 @@ func (s *Server) sessionRequest(r *http.Request) (*kith.App, *sessionRequest, er
 		return nil, nil, missing("app_id", "the app the widget belongs to")
 	}
 	app, err := s.store.App(r.Context(), req.AppID)
-	return app, &req, err
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := take(budget.Charge{Buckets: b.app, Key: app.ID, N: 1, What: b.what + " of this app"}); err != nil {
+		return nil, nil, err
+	}
+	return app, &req, nil
 }
 
 // prefixField puts a decoding error of a nested object under its path.
@@ -233,6 +243,9 @@ func (s *Server) updateIdentity(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := widgetCaller(r)
+	if err := s.chargeWrite(r, c, []scoped{s.budgets.identity}, 0); err != nil {
+		return err
+	}
 	u, err := s.chat.UpdateIdentity(r.Context(), c, t)
 	if err != nil {
 		return err
@@ -265,6 +278,9 @@ func (s *Server) widgetStartConversation(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	c := widgetCaller(r)
+	if err := s.chargeWrite(r, c, []scoped{s.budgets.messages, s.budgets.conversations}, len(req.Body)); err != nil {
+		return err
+	}
 	sum, err := s.chat.StartConversation(r.Context(), c, req.Body)
 	if err != nil {
 		return err
@@ -309,7 +325,11 @@ func (s *Server) widgetSend(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	m, err := s.chat.Send(r.Context(), widgetCaller(r), r.PathValue("id"), req.Body)
+	c := widgetCaller(r)
+	if err := s.chargeWrite(r, c, []scoped{s.budgets.messages}, len(req.Body)); err != nil {
+		return err
+	}
+	m, err := s.chat.Send(r.Context(), c, r.PathValue("id"), req.Body)
 	if err != nil {
 		return err
 	}
@@ -318,7 +338,11 @@ func (s *Server) widgetSend(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) widgetRead(w http.ResponseWriter, r *http.Request) error {
-	if err := s.chat.MarkRead(r.Context(), widgetCaller(r), r.PathValue("id")); err != nil {
+	c := widgetCaller(r)
+	if err := s.chargeWrite(r, c, []scoped{s.budgets.reads}, 0); err != nil {
+		return err
+	}
+	if err := s.chat.MarkRead(r.Context(), c, r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/chat"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
@@ -21,6 +22,7 @@ const (
 	closeSessionEnded websocket.StatusCode = 4001 // revoked, expired or logged out: start a new session
 	closeAuthFailed   websocket.StatusCode = 4003 // the first message was not a valid auth: start a new session
 	closeTooSlow      websocket.StatusCode = 4008 // the buffer filled: reconnect with your cursor
+	closeTooMany      websocket.StatusCode = 4029 // this session or device holds too many sockets (F8)
 )
 
 const (
@@ -53,6 +55,21 @@ func (s *Server) widgetEvents(w http.ResponseWriter, r *http.Request) error {
 	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 		return kith.Errorf(kith.CodeInvalidRequest, "", "this endpoint is a WebSocket: connect with the WebSocket protocol")
 	}
+	// Budgets (F8): the address and the app are known before the upgrade,
+	// and refused with a 429; the session and the device once it
+	// authenticates, with close code 4029.
+	addr := s.clientAddr(r)
+	b := s.budgets
+	if err := take(budget.Charge{Buckets: b.socketOpens.address, Key: addr, N: 1, What: b.socketOpens.what + " from this address"},
+		budget.Charge{Buckets: b.socketOpens.app, Key: app.ID, N: 1, What: b.socketOpens.what + " of this app"}); err != nil {
+		return err
+	}
+	outer := []*budget.Slots{b.sockets.address, b.sockets.app}
+	outerKeys := []string{addr, app.ID}
+	if !budget.Acquire(outer, outerKeys) {
+		return &rateLimited{retryAfter: 10, what: "sockets open at once from this address or app"}
+	}
+	defer budget.Release(outer, outerKeys)
 	// The origin was checked against the app above; the library's own
 	// check would only allow same-host pages.
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
@@ -79,6 +96,13 @@ func (s *Server) widgetEvents(w http.ResponseWriter, r *http.Request) error {
 		conn.Close(closeAuthFailed, "invalid session")
 		return nil
 	}
+	inner := []*budget.Slots{b.sockets.session, b.sockets.device}
+	innerKeys := []string{caller.Session.ID, caller.Device.ID}
+	if !budget.Acquire(inner, innerKeys) {
+		conn.Close(closeTooMany, "too many sockets for this session or device: close another tab's")
+		return nil
+	}
+	defer budget.Release(inner, innerKeys)
 	s.metrics.liveConnections.Inc()
 	defer s.metrics.liveConnections.Dec()
 	status, reason := s.stream(conn.CloseRead(ctx), conn, caller, hello.After)

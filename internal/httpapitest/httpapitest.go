@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kith-chat/kith/internal/apps"
+	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/httpapi"
 	"github.com/kith-chat/kith/internal/kith"
 	"github.com/kith-chat/kith/internal/kithtest"
@@ -37,20 +38,26 @@ type Options struct {
 	Now    func() time.Time
 	// Settings are name=value app settings.
 	Settings []string
+	// Budgets bound what browsers write; none when nil.
+	Budgets *budget.Policy
 }
 
 // New starts a server on st with a new app in a new organization.
 func New(t testing.TB, st *store.Store, opts Options) *Env {
 	t.Helper()
-	if opts.Limits == (httpapi.Limits{}) {
-		opts.Limits = httpapi.Limits{MaxBodyBytes: 64 << 10} // no rate limit unless asked
+	if opts.Limits.MaxBodyBytes == 0 && opts.Limits.TokenRate == 0 {
+		opts.Limits = httpapi.Limits{MaxBodyBytes: 64 << 10, TrustedProxies: opts.Limits.TrustedProxies} // no rate limit unless asked
+	}
+	if opts.Budgets == nil {
+		opts.Budgets = &budget.Policy{} // no budget unless asked
 	}
 	logs := &kithtest.SyncBuffer{}
 	srv := httpapi.New(httpapi.Config{
-		Store:  st,
-		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Limits: opts.Limits,
-		Now:    opts.Now,
+		Store:   st,
+		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Limits:  opts.Limits,
+		Now:     opts.Now,
+		Budgets: opts.Budgets,
 	})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)

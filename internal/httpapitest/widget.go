@@ -109,6 +109,37 @@ func (e *Env) DialEventsFor(appID, session string, after int64) *Events {
 	return ev
 }
 
+// TryDialEvents connects to the live events of a session and
+// authenticates: it returns the socket once the server says it is ready,
+// or else the close code the server answered with.
+func (e *Env) TryDialEvents(session string) (*Events, websocket.StatusCode) {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	url := "ws" + strings.TrimPrefix(e.Server.URL, "http") + "/widget/v1/events?app_id=" + e.App.ID
+	conn, _, err := websocket.Dial(ctx, url, nil)
+	if err != nil {
+		e.t.Fatalf("dial the live events: %v", err)
+	}
+	e.t.Cleanup(func() { conn.CloseNow() })
+	ev := &Events{t: e.t, conn: conn}
+	auth, _ := json.Marshal(map[string]any{"type": "auth", "session": session})
+	if err := conn.Write(ctx, websocket.MessageText, auth); err != nil {
+		e.t.Fatalf("send auth: %v", err)
+	}
+	m, err := ev.read(10 * time.Second)
+	var ce websocket.CloseError
+	switch {
+	case errors.As(err, &ce):
+		return nil, ce.Code
+	case err != nil:
+		e.t.Fatalf("no answer to auth: %v", err)
+	case m["type"] != "ready":
+		e.t.Fatalf("first message %v, want ready", m)
+	}
+	return ev, 0
+}
+
 // Next returns the next message, failing the test if none comes within
 // timeout or the socket closes.
 func (ev *Events) Next(timeout time.Duration) map[string]any {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
 	"github.com/kith-chat/kith/internal/realtime"
@@ -26,6 +27,18 @@ type Service struct {
 	// Log receives what fails after a commit (a publication); discarded
 	// when nil.
 	Log *slog.Logger
+	// RefusalEvents bounds how many verification_failed events refused
+	// browser claims write on one user, so that nobody can flood a
+	// verified user's timeline by claiming their user_ref (F9); no bound
+	// when nil.
+	RefusalEvents *budget.Buckets
+}
+
+// eventAllowed reports whether a refused claim may write one more event on
+// userID's timeline.
+func (s *Service) eventAllowed(userID string) bool {
+	refused, _ := budget.Take(budget.Charge{Buckets: s.RefusalEvents, Key: userID, N: 1})
+	return refused == nil
 }
 
 func (s *Service) now() time.Time {

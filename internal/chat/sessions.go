@@ -37,9 +37,21 @@ type Started struct {
 	// User is the session's user; nil for an anonymous visitor who has not
 	// written yet, who is known by the device's AnonymousName.
 	User *kith.User
-	// AuthFailure says why identification was refused and the session
-	// started anonymous instead (F3, V8); nil when it was not.
+	// AuthFailure tells the browser that identification was refused and
+	// the session started anonymous instead (F3, V8); nil when it was not.
+	// It is the same whatever the reason (F9): see Refusal.
 	AuthFailure *kith.Error
+	// Refusal is why the claim was refused, for the server's logs and
+	// metrics, never for the browser.
+	Refusal *kith.Error
+}
+
+// refusedClaim is what the browser hears of any refused claim: the same
+// answer whether the identifier was invalid (F3), a verified user's (V8) or
+// anything else, so that no outsider learns who is a customer (F9).
+func refusedClaim() *kith.Error {
+	return kith.Errorf(kith.CodeMissingUserAuthToken, "",
+		"this identity was not accepted from the browser: identify the user with proof from your backend")
 }
 
 // Start starts a widget session for app. Errors: CodeInvalidSessionToken or
@@ -94,7 +106,7 @@ func (s *Service) Start(ctx context.Context, app *kith.App, req StartRequest) (*
 		var refused *claimRefused
 		if errors.As(err, &refused) {
 			failure, err = refused.reason, nil
-			if refused.event != nil {
+			if refused.event != nil && s.eventAllowed(refused.event.UserID) {
 				event := *refused.event
 				_ = s.Store.Tx(ctx, func(ctx context.Context, tx kith.Tx) error {
 					e := event // a fresh copy for each run: AddEvents sets its id
@@ -116,7 +128,10 @@ func (s *Service) Start(ctx context.Context, app *kith.App, req StartRequest) (*
 			if err != nil {
 				return err
 			}
-			started.DeviceToken, started.AuthFailure = devToken, failure
+			started.DeviceToken = devToken
+			if failure != nil {
+				started.AuthFailure, started.Refusal = refusedClaim(), failure
+			}
 			st = started
 			return nil
 		})
@@ -192,7 +207,7 @@ func (s *Service) identified(ctx context.Context, tx kith.Tx, app *kith.App, dev
 			if err == nil {
 				return nil, &claimRefused{
 					reason: kith.Errorf(kith.CodeMissingUserAuthToken, "identity.user_ref",
-						"this user is verified: identify them with proof from your backend (a session token), not from the browser"),
+						"a verified user_ref was claimed without proof (V8)"),
 					event: &kith.IdentityEvent{OrgID: app.OrgID, UserID: v.ID, AppID: app.ID,
 						Kind: kith.EventVerificationFailed, Method: kith.MethodClaimed, CreatedAt: now,
 						Detail: map[string]any{"reason": "a verified user_ref was claimed without proof", "device": dev.ID}},

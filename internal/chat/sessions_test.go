@@ -3,7 +3,9 @@ package chat_test
 import (
 	"slices"
 	"testing"
+	"time"
 
+	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/chat"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
@@ -119,12 +121,62 @@ func TestStart_VerifiedRefClaimedWithoutProofStartsAnonymous_V8_F9(t *testing.T)
 	})
 }
 
-func TestStart_InvalidClaimStartsAnonymousAndSaysWhy_F3(t *testing.T) {
+func TestStart_InvalidClaimStartsAnonymousAndTellsTheBrowserNothingMore_F3_F9(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		why := kith.Errorf(kith.CodeInvalidUserRef, "identity.user_ref", "too long")
 		st := e.start(chat.StartRequest{ClaimError: why})
-		if st.Session.Trust != kith.TrustAnonymous || st.AuthFailure != why {
-			t.Fatalf("trust %s, failure %v; want anonymous with the claim's error", st.Session.Trust, st.AuthFailure)
+		if st.Session.Trust != kith.TrustAnonymous || st.Refusal != why {
+			t.Fatalf("trust %s, refusal %v; want anonymous, with the claim's error kept for the operator", st.Session.Trust, st.Refusal)
+		}
+		e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})
+		verifiedRef := e.start(chat.StartRequest{Claim: claim("ada")})
+		for _, got := range []*kith.Error{st.AuthFailure, verifiedRef.AuthFailure} {
+			if got == nil || got.Code != kith.CodeMissingUserAuthToken || got.Field != "" || got.Message != st.AuthFailure.Message {
+				t.Fatalf("the browser is told %v, want the one refusal every reason gets", got)
+			}
+		}
+	})
+}
+
+func TestStart_RefusedClaimsWriteFewEventsOnTheVerifiedUser_F9(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.chat.RefusalEvents = budget.NewBuckets(budget.Rate{Burst: 2, Per: time.Hour}, 0, nil)
+		ada := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})
+		for range 10 {
+			if st := e.start(chat.StartRequest{Claim: claim("ada")}); st.Refusal == nil {
+				t.Fatal("a verified user_ref claimed without proof was not refused")
+			}
+		}
+		if got := e.events(ada.User.ID, kith.EventVerificationFailed); len(got) != 2 {
+			t.Fatalf("%d verification_failed events from 10 refused claims, want the budget's 2", len(got))
+		}
+	})
+}
+
+func TestStart_ClaimedEmailOfAnotherUserIsWithheldNotRefused_R6_F9(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		first := e.start(chat.StartRequest{Claim: &identity.Claim{Method: kith.MethodClaimed, Trust: kith.TrustUnverified,
+			UserRef: "bob", User: identity.UserTraits{Email: identity.Put("bob@example.com")}}})
+		// Refusing would tell whoever claims the email that someone did
+		// before: the claim goes on, without the email.
+		second := e.start(chat.StartRequest{Claim: &identity.Claim{Method: kith.MethodClaimed, Trust: kith.TrustUnverified,
+			UserRef: "mallory", User: identity.UserTraits{Email: identity.Put("bob@example.com")}}})
+		if second.AuthFailure != nil || second.Session.Trust != kith.TrustUnverified {
+			t.Fatalf("the second claim: %v, %s; want it accepted, unverified", second.AuthFailure, second.Session.Trust)
+		}
+		m, err := e.store.User(ctx, e.app.OrgID, second.User.ID)
+		if err != nil || m.Email != "" {
+			t.Fatalf("mallory holds email %q (%v), want none", m.Email, err)
+		}
+		withheld := e.events(m.ID, kith.EventEmailWithheld)
+		if len(withheld) != 1 || withheld[0].Detail["holder"] != first.User.ID {
+			t.Fatalf("email_withheld events %v, want one naming bob as the holder", withheld)
+		}
+		// updateIdentity withholds it the same way.
+		u, err := e.chat.UpdateIdentity(ctx, e.auth(second), identity.UserTraits{Email: identity.Put("bob@example.com"),
+			DisplayName: identity.Put("Mal")})
+		if err != nil || u.Email != "" || u.DisplayName != "Mal" {
+			t.Fatalf("updateIdentity: %v, %+v; want the name changed and the email withheld", err, u)
 		}
 	})
 }

@@ -475,3 +475,43 @@ func TestHostile_OverloadRefusesTheFloodAndServesVisitors_F8(t *testing.T) {
 		}
 	})
 }
+
+func TestHostile_RefusedClaimsTellAnOutsiderNothing_F9(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := httpapitest.New(t, st, httpapitest.Options{})
+		ada := e.StartSession(map[string]any{"session_token": e.Mint("ada", `"user_traits":{"email":"ada@example.com"}`)})
+		e.StartSession(map[string]any{"identity": map[string]any{"user_ref": "bob", "email": "bob@example.com"}})
+		// Is ada a customer? Is bob@example.com in use? The answers are the
+		// same as for nobody at all.
+		answer := func(identity map[string]any) string {
+			s := e.StartSession(map[string]any{"identity": identity})
+			if s.AuthFailure == nil {
+				return "accepted as " + s.User.Trust
+			}
+			return s.User.Trust + " " + mustJSON(s.AuthFailure)
+		}
+		if a, b := answer(map[string]any{"user_ref": "ada"}), answer(map[string]any{"user_ref": "undefined"}); a != b {
+			t.Fatalf("a verified user's ref answers %s, a placeholder %s", a, b)
+		}
+		taken := answer(map[string]any{"user_ref": "probe-1", "email": "bob@example.com"})
+		free := answer(map[string]any{"user_ref": "probe-2", "email": "nobody@example.com"})
+		if taken != free || taken != "accepted as unverified" {
+			t.Fatalf("a claimed email answers %q, a free one %q; want both accepted", taken, free)
+		}
+		probe := e.StartSession(map[string]any{"identity": map[string]any{"user_ref": "probe-3"}})
+		for _, email := range []string{"bob@example.com", "free@example.com"} {
+			r := e.Do("POST", "/widget/v1/identity", probe.Session, map[string]any{"email": email})
+			if r.Status != http.StatusOK {
+				t.Fatalf("updateIdentity with %s: %d %s, want 200 either way", email, r.Status, r.Body)
+			}
+		}
+		// Claiming ada's ref again and again does not fill her timeline.
+		for range 30 {
+			e.StartSession(map[string]any{"identity": map[string]any{"user_ref": "ada"}})
+		}
+		events := e.Do("GET", "/api/v1/users/"+*ada.User.ID+"/events", e.APIToken, nil)
+		if n := strings.Count(string(events.Body), `"kind":"verification_failed"`); n == 0 || n > 5 {
+			t.Fatalf("%d verification_failed events on ada after 31 refused claims, want between 1 and 5", n)
+		}
+	})
+}

@@ -15,6 +15,9 @@ type metrics struct {
 	duration      *prometheus.HistogramVec
 	sessionTokens *prometheus.CounterVec
 	usersCreated  *prometheus.CounterVec
+	// claimsRefused counts the browser claims refused, by reason: the
+	// browser is told nothing of it (F9), the operator is.
+	claimsRefused *prometheus.CounterVec
 	// liveConnections counts the widgets connected for live events.
 	liveConnections prometheus.Gauge
 }
@@ -34,11 +37,14 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		usersCreated: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "kith_users_created_total", Help: "Users created by identity resolution, by trust level.",
 		}, []string{"trust"}),
+		claimsRefused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "kith_claims_refused_total", Help: "Identities claimed by browsers and refused, by reason (an error code).",
+		}, []string{"reason"}),
 		liveConnections: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "kith_live_connections", Help: "Widgets connected for live events.",
 		}),
 	}
-	reg.MustRegister(m.requests, m.duration, m.sessionTokens, m.usersCreated, m.liveConnections,
+	reg.MustRegister(m.requests, m.duration, m.sessionTokens, m.usersCreated, m.claimsRefused, m.liveConnections,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -33,6 +33,10 @@ type Limits struct {
 	TrustedProxies []netip.Prefix
 }
 
+// refusalEventsPerHour is how many verification_failed events refused
+// browser claims may write on one user's timeline in an hour (F9).
+const refusalEventsPerHour = 5
+
 // DefaultLimits are the limits kith serve starts with.
 var DefaultLimits = Limits{MaxBodyBytes: 64 << 10, TokenRate: 50, TokenBurst: 100}
 
@@ -101,7 +105,8 @@ func New(cfg Config) *Server {
 	// The subscription lasts as long as the broker: an in-process broker
 	// goes with its server.
 	_ = broker.Subscribe(context.Background(), s.hub.Deliver)
-	s.chat = &chat.Service{Store: s.store, Resolver: s.resolver, Broker: broker, Now: s.now, Log: s.log}
+	s.chat = &chat.Service{Store: s.store, Resolver: s.resolver, Broker: broker, Now: s.now, Log: s.log,
+		RefusalEvents: budget.NewBuckets(budget.Rate{Burst: refusalEventsPerHour, Per: time.Hour}, 0, s.now)}
 	s.tokenBudget = budget.NewBuckets(tokenRate(s.limits.TokenRate, s.limits.TokenBurst), 0, s.now)
 	policy := budget.DefaultPolicy()
 	if cfg.Budgets != nil {

@@ -138,6 +138,12 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request) error {
 	if f := st.AuthFailure; f != nil {
 		body["auth_failure"] = authFailureJSON{Code: f.Code, Message: f.Message, Field: f.Field}
 	}
+	if why := st.Refusal; why != nil {
+		// The browser is told the same whatever the reason (F9); the
+		// operator learns it here, by code and field, never by value.
+		s.metrics.claimsRefused.WithLabelValues(string(why.Code)).Inc()
+		s.logger(r).Info("identity claim refused", "app", app.ID, "reason", string(why.Code), "field", why.Field)
+	}
 	writeJSON(w, http.StatusCreated, body)
 	return nil
 }

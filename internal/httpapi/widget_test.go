@@ -339,19 +339,47 @@ func TestWidget_VerifiedUserRefClaimedWithoutProofStartsAnonymous_V8(t *testing.
 	})
 }
 
-func TestWidget_InvalidClaimStartsAnonymousAndSaysWhy_F3(t *testing.T) {
+func TestWidget_InvalidClaimStartsAnonymousAndSaysWhyToTheOperator_F3_F9(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := httpapitest.New(t, st, httpapitest.Options{})
-		s := e.StartSession(map[string]any{"identity": map[string]any{"user_ref": "undefined"}})
-		if s.User.Trust != "anonymous" || s.AuthFailure == nil || s.AuthFailure.Field != "identity.user_ref" {
-			t.Fatalf("an invalid claim: %+v, want an anonymous session with the reason", s)
+		verified := e.StartSession(map[string]any{"session_token": e.Mint("ada", "")})
+		_ = verified
+		// Whatever the reason, the browser gets the same refusal (F9).
+		var seen []kithtest.Error
+		for _, identity := range []map[string]any{
+			{"user_ref": "undefined"}, {"user_ref": "x", "email": "bad"}, {"user_ref": 42}, {"user_ref": "ada"},
+		} {
+			s := e.StartSession(map[string]any{"identity": identity})
+			if s.User.Trust != "anonymous" || s.AuthFailure == nil {
+				t.Fatalf("claim %v: %+v, want an anonymous session with an auth_failure", identity, s)
+			}
+			seen = append(seen, *s.AuthFailure)
 		}
-		s = e.StartSession(map[string]any{"identity": map[string]any{"user_ref": "x", "email": "bad"}})
-		if s.User.Trust != "anonymous" || s.AuthFailure == nil || s.AuthFailure.Code != string(kith.CodeInvalidEmail) {
-			t.Fatalf("an invalid email: %+v", s)
+		for _, f := range seen[1:] {
+			if f != seen[0] {
+				t.Fatalf("refusals differ by reason: %+v and %+v", seen[0], f)
+			}
 		}
-		if n := userCount(t, e); n != 0 {
-			t.Fatalf("refused claims made %d users", n)
+		if seen[0].Code != string(kith.CodeMissingUserAuthToken) || seen[0].Field != "" {
+			t.Fatalf("the refusal %+v, want missing_user_auth_token naming no field", seen[0])
+		}
+		// The operator learns why, by code and field, never by value.
+		logs := e.Logs.String()
+		for _, want := range []string{`"reason":"invalid_user_ref","field":"identity.user_ref"`,
+			`"reason":"invalid_email","field":"identity.email"`, `"reason":"missing_user_auth_token","field":"identity.user_ref"`} {
+			if !strings.Contains(logs, want) {
+				t.Errorf("the logs lack %s", want)
+			}
+		}
+		if strings.Contains(logs, `"bad"`) {
+			t.Error("the logs repeat a claimed value")
+		}
+		m := e.Do("GET", "/metrics", "", nil)
+		if !strings.Contains(string(m.Body), `kith_claims_refused_total{reason="invalid_user_ref"} 1`) {
+			t.Errorf("the metrics do not count the refusals by reason")
+		}
+		if n := userCount(t, e); n != 1 {
+			t.Fatalf("refused claims made %d users besides ada", n-1)
 		}
 	})
 }
@@ -652,10 +680,11 @@ func TestWidget_SessionRequestsAreCheckedBeforeAnythingIsWritten(t *testing.T) {
 	wantError(t, e.TryStartSession(map[string]any{"session_token": "x", "identity": map[string]any{"user_ref": "u"}}),
 		http.StatusBadRequest, kith.CodeInvalidRequest, "")
 	wantError(t, e.Do("POST", "/widget/v1/sessions", "", map[string]any{"app_id": "app_nope"}), http.StatusNotFound, kith.CodeNotFound, "")
-	// F3: an identity of the wrong shape starts an anonymous session and says why.
+	// F3: an identity of the wrong shape starts an anonymous session, with
+	// the refusal every refused claim gets (F9).
 	s := e.StartSession(map[string]any{"identity": map[string]any{"user_ref": 42}})
-	if s.User.Trust != "anonymous" || s.AuthFailure == nil || s.AuthFailure.Field != "identity.user_ref" {
-		t.Fatalf("a numeric user_ref: %+v, want an anonymous session naming identity.user_ref", s)
+	if s.User.Trust != "anonymous" || s.AuthFailure == nil || s.AuthFailure.Code != string(kith.CodeMissingUserAuthToken) {
+		t.Fatalf("a numeric user_ref: %+v, want an anonymous session and missing_user_auth_token", s)
 	}
 }
 

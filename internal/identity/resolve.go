@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/kith-chat/kith/internal/kith"
@@ -227,10 +228,14 @@ func (r *Resolver) resolveUser(ctx context.Context, tx kith.Tx, app *kith.App, c
 	if u.DisplayName == "" {
 		u.DisplayName = r.name()
 	}
+	var withheld *kith.User
 	if email != "" && email != oldEmail {
-		if EmailConflict(app.Settings.EmailUnique, u, holders) != nil {
-			return nil, kith.Errorf(kith.CodeEmailTaken, c.Paths.Email,
-				"another user already has this email, and this app keeps emails unique (setting email_unique)")
+		if withheld = EmailConflict(app.Settings.EmailUnique, u, holders); withheld != nil {
+			if c.Trust != kith.TrustUnverified {
+				return nil, kith.Errorf(kith.CodeEmailTaken, c.Paths.Email,
+					"another user already has this email, and this app keeps emails unique (setting email_unique)")
+			}
+			changed = withholdEmail(u, oldEmail, changed)
 		}
 	}
 
@@ -268,10 +273,28 @@ func (r *Resolver) resolveUser(ctx context.Context, tx kith.Tx, app *kith.App, c
 			events = append(events, event(kith.EventTraitsChanged, map[string]any{"fields": changed}))
 		}
 	}
+	if withheld != nil {
+		events = append(events, withheldEvent(app, u, withheld, c.Method, now))
+	}
 	if err := tx.AddEvents(ctx, events...); err != nil {
 		return nil, err
 	}
 	return &Resolution{User: u, Created: created}, nil
+}
+
+// withholdEmail undoes a browser's claim of an email another unverified
+// user holds (R6 with F9). Refusing the claim would tell whoever sent it
+// that someone else claimed the email, so the claim goes on without it;
+// the decision is recorded for the agents (withheldEvent).
+func withholdEmail(u *kith.User, old string, changed []string) []string {
+	u.Email = old
+	return slices.DeleteFunc(changed, func(f string) bool { return f == "email" })
+}
+
+func withheldEvent(app *kith.App, u, holder *kith.User, method kith.Method, now time.Time) *kith.IdentityEvent {
+	return &kith.IdentityEvent{OrgID: app.OrgID, UserID: u.ID, AppID: app.ID, Kind: kith.EventEmailWithheld, Method: method,
+		CreatedAt: now, Detail: map[string]any{"holder": holder.ID,
+			"reason": "another unverified user holds this email and the app keeps emails unique: it was not kept"}}
 }
 
 // found turns a not-found lookup into a nil record.
@@ -306,23 +329,32 @@ func (r *Resolver) Update(ctx context.Context, tx kith.Tx, app *kith.App, u *kit
 	if u.DisplayName == "" {
 		u.DisplayName = r.name()
 	}
+	var events []*kith.IdentityEvent
+	now := r.now()
 	if u.Email != "" && u.Email != oldEmail {
 		holders, err := tx.UsersByEmail(ctx, app.OrgID, u.Trust, u.Email)
 		if err != nil {
 			return nil, err
 		}
-		if EmailConflict(app.Settings.EmailUnique, u, holders) != nil {
-			return nil, kith.Errorf(kith.CodeEmailTaken, "email",
-				"another user already has this email, and this app keeps emails unique (setting email_unique)")
+		if holder := EmailConflict(app.Settings.EmailUnique, u, holders); holder != nil {
+			if u.Trust != kith.TrustUnverified {
+				return nil, kith.Errorf(kith.CodeEmailTaken, "email",
+					"another user already has this email, and this app keeps emails unique (setting email_unique)")
+			}
+			changed = withholdEmail(u, oldEmail, changed)
+			events = append(events, withheldEvent(app, u, holder, method, now))
 		}
 	}
-	if len(changed) == 0 {
+	if len(changed) > 0 {
+		u.UpdatedAt = now
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return nil, err
+		}
+		events = append(events, &kith.IdentityEvent{OrgID: app.OrgID, UserID: u.ID, AppID: app.ID,
+			Kind: kith.EventTraitsChanged, Method: method, Detail: map[string]any{"fields": changed}, CreatedAt: now})
+	}
+	if len(events) == 0 {
 		return nil, nil
 	}
-	u.UpdatedAt = r.now()
-	if err := tx.UpdateUser(ctx, u); err != nil {
-		return nil, err
-	}
-	return changed, tx.AddEvents(ctx, &kith.IdentityEvent{OrgID: app.OrgID, UserID: u.ID, AppID: app.ID,
-		Kind: kith.EventTraitsChanged, Method: method, Detail: map[string]any{"fields": changed}, CreatedAt: u.UpdatedAt})
+	return changed, tx.AddEvents(ctx, events...)
 }

@@ -13,6 +13,9 @@ const (
 	EventAnonymousClaimed   EventKind = "anonymous_claimed"
 	EventAnonymousCleared   EventKind = "anonymous_cleared"
 	EventVerificationFailed EventKind = "verification_failed"
+	// EventEmailWithheld: a browser claimed an email another unverified
+	// user holds; the claim went on without it (F9).
+	EventEmailWithheld EventKind = "email_withheld"
 	EventSessionRevoked     EventKind = "session_revoked"
 	EventMerged             EventKind = "merged"
 	EventUnmerged           EventKind = "unmerged"

@@ -15,10 +15,10 @@ const (
 	EventVerificationFailed EventKind = "verification_failed"
 	// EventEmailWithheld: a browser claimed an email another unverified
 	// user holds; the claim went on without it (F9).
-	EventEmailWithheld EventKind = "email_withheld"
-	EventSessionRevoked     EventKind = "session_revoked"
-	EventMerged             EventKind = "merged"
-	EventUnmerged           EventKind = "unmerged"
+	EventEmailWithheld  EventKind = "email_withheld"
+	EventSessionRevoked EventKind = "session_revoked"
+	EventMerged         EventKind = "merged"
+	EventUnmerged       EventKind = "unmerged"
 )
 
 // IdentityEvent is an append-only record of one identity decision about a

@@ -28,7 +28,7 @@ func (c *Caller) UserID() string {
 // Viewer returns whom the session shows conversations to.
 func (c *Caller) Viewer() identity.Viewer {
 	return identity.Viewer{AppID: c.App.ID, UserID: c.UserID(), DeviceID: c.Device.ID, Trust: c.Session.Trust,
-		WorkspaceRef: c.Session.WorkspaceRef}
+		WorkspaceRef: c.Session.WorkspaceRef, Label: c.Session.Label}
 }
 
 // CanChat reports whether the session may see and start conversations: not

@@ -48,7 +48,7 @@ func (s *Service) StartConversation(ctx context.Context, c *Caller, body string)
 		}
 		now := s.now()
 		conv := &kith.Conversation{OrgID: c.App.OrgID, AppID: c.App.ID, UserID: user, DeviceID: c.Device.ID,
-			Verified: c.Session.Trust == kith.TrustVerified, WorkspaceRef: c.Session.WorkspaceRef,
+			Verified: c.Session.Trust == kith.TrustVerified, WorkspaceRef: c.Session.WorkspaceRef, Label: c.Session.Label,
 			CreatedAt: now, UpdatedAt: now}
 		if err := tx.CreateConversation(ctx, conv); err != nil {
 			return err

@@ -51,7 +51,7 @@ func messageEvent(conv *kith.Conversation, m *kith.Message) *kith.LiveEvent {
 	}{conv.ID, NewMessageJSON(m)})
 	return &kith.LiveEvent{OrgID: conv.OrgID, AppID: conv.AppID, Kind: kith.LiveMessageCreated,
 		UserID: conv.UserID, DeviceID: conv.DeviceID, ConversationID: conv.ID, Verified: conv.Verified,
-		WorkspaceRef: conv.WorkspaceRef, Payload: payload, CreatedAt: m.CreatedAt}
+		WorkspaceRef: conv.WorkspaceRef, Label: conv.Label, Payload: payload, CreatedAt: m.CreatedAt}
 }
 
 // conversationEvent is the live event of a conversation that changed (its
@@ -62,5 +62,5 @@ func conversationEvent(c *kith.ConversationSummary) *kith.LiveEvent {
 	}{NewConversationJSON(c)})
 	return &kith.LiveEvent{OrgID: c.OrgID, AppID: c.AppID, Kind: kith.LiveConversationUpdated,
 		UserID: c.UserID, DeviceID: c.DeviceID, ConversationID: c.ID, Verified: c.Verified,
-		WorkspaceRef: c.WorkspaceRef, Payload: payload, CreatedAt: c.UpdatedAt}
+		WorkspaceRef: c.WorkspaceRef, Label: c.Label, Payload: payload, CreatedAt: c.UpdatedAt}
 }

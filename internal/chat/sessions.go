@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
@@ -21,8 +22,13 @@ type StartRequest struct {
 	// ClaimError says why the identity the browser sent was refused (F3):
 	// the session starts anonymous and reports it.
 	ClaimError error
-	// WorkspaceRef scopes the session to a workspace (V4).
+	// WorkspaceRef scopes a verified session to a workspace its user is a
+	// member of (V4); for an unverified or anonymous session it is only
+	// the page's word, and becomes its Label.
 	WorkspaceRef string
+	// Label is a scope the page picks at any trust level (Open CX
+	// externalId): it partitions the user's history (V4).
+	Label string
 	// OnLogin overrides the app's on_login setting (S5); empty: the app's.
 	OnLogin kith.OnLogin
 }
@@ -61,9 +67,11 @@ func refusedClaim() *kith.Error {
 // anonymous and Started.AuthFailure says why.
 func (s *Service) Start(ctx context.Context, app *kith.App, req StartRequest) (*Started, error) {
 	now := s.now()
-	if req.WorkspaceRef != "" {
-		if _, err := identity.Ref("workspace_ref", req.WorkspaceRef); err != nil {
-			return nil, err
+	for field, ref := range map[string]string{"workspace_ref": req.WorkspaceRef, "label": req.Label} {
+		if ref != "" {
+			if _, err := identity.Ref(field, ref); err != nil {
+				return nil, err
+			}
 		}
 	}
 	var claims *keys.SessionClaims
@@ -124,7 +132,11 @@ func (s *Service) Start(ctx context.Context, app *kith.App, req StartRequest) (*
 			if err != nil {
 				return err
 			}
-			started, err := s.session(ctx, tx, app, dev, nil, kith.TrustAnonymous, kith.MethodAnonymous, req.WorkspaceRef, now)
+			sc, err := s.scope(ctx, tx, app, nil, kith.TrustAnonymous, "", req)
+			if err != nil {
+				return err
+			}
+			started, err := s.session(ctx, tx, app, dev, nil, kith.TrustAnonymous, kith.MethodAnonymous, sc, now)
 			if err != nil {
 				return err
 			}
@@ -164,7 +176,7 @@ func (s *Service) identified(ctx context.Context, tx kith.Tx, app *kith.App, dev
 	var user *kith.User
 	var trust kith.Trust
 	var method kith.Method
-	ws := req.WorkspaceRef
+	var tokenWorkspace string
 	if claims != nil {
 		// A session token is redeemed by one device (the one that first
 		// presents it); that device may present it again.
@@ -192,11 +204,7 @@ func (s *Service) identified(ctx context.Context, tx kith.Tx, app *kith.App, dev
 			if err != nil {
 				return nil, err
 			}
-			if ws != "" && ws != w.Ref {
-				return nil, kith.Errorf(kith.CodeInvalidField, "workspace_ref",
-					"the session token already scopes the session to another workspace")
-			}
-			ws = w.Ref
+			tokenWorkspace = w.Ref
 		}
 	} else {
 		c := req.Claim
@@ -227,10 +235,55 @@ func (s *Service) identified(ctx context.Context, tx kith.Tx, app *kith.App, dev
 		}
 		user, trust, method = res.User, kith.TrustUnverified, kith.MethodClaimed
 	}
+	sc, err := s.scope(ctx, tx, app, user, trust, tokenWorkspace, req)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.onLogin(ctx, tx, app, dev, user, trust, req.OnLogin, now); err != nil {
 		return nil, err
 	}
-	return s.session(ctx, tx, app, dev, user, trust, method, ws, now)
+	return s.session(ctx, tx, app, dev, user, trust, method, sc, now)
+}
+
+// scope is a session's workspace and label (V4).
+type scope struct{ workspace, label string }
+
+// scope decides a session's scope. A verified session is in the workspace
+// its session token names, or in one the page names that its user is a
+// member of: the page cannot put a verified user in a workspace. What an
+// unverified or anonymous session names is only the page's word, so it is
+// a label, which partitions the user's own history and is shown to agents
+// as such. A label the page picks (Open CX externalId) is one at every
+// trust level.
+func (s *Service) scope(ctx context.Context, tx kith.Tx, app *kith.App, user *kith.User, trust kith.Trust,
+	tokenWorkspace string, req StartRequest) (scope, error) {
+	if trust != kith.TrustVerified {
+		if req.WorkspaceRef != "" && req.Label != "" && req.WorkspaceRef != req.Label {
+			return scope{}, kith.Errorf(kith.CodeInvalidField, "label",
+				"for a session that is not verified, workspace_ref is the page's label: send it once, as label")
+		}
+		return scope{label: cmp.Or(req.Label, req.WorkspaceRef)}, nil
+	}
+	switch {
+	case tokenWorkspace != "":
+		if req.WorkspaceRef != "" && req.WorkspaceRef != tokenWorkspace {
+			return scope{}, kith.Errorf(kith.CodeInvalidField, "workspace_ref",
+				"the session token already scopes the session to another workspace")
+		}
+		return scope{workspace: tokenWorkspace, label: req.Label}, nil
+	case req.WorkspaceRef == "":
+		return scope{label: req.Label}, nil
+	}
+	member, err := tx.Workspaces(ctx, app.OrgID, kith.WorkspaceFilter{Ref: req.WorkspaceRef, UserID: user.ID, Page: kith.Page{Limit: 1}})
+	if err != nil {
+		return scope{}, err
+	}
+	if len(member) == 0 {
+		return scope{}, kith.Errorf(kith.CodeWorkspaceNotAllowed, "workspace_ref",
+			"this verified user is not a member of that workspace: your backend puts users in workspaces "+
+				"(workspace_ref when it mints the session token), the page cannot; to partition the history, send a label")
+	}
+	return scope{workspace: req.WorkspaceRef, label: req.Label}, nil
 }
 
 // callerFault reports whether code is the caller's fault rather than the
@@ -291,7 +344,7 @@ func (s *Service) onLogin(ctx context.Context, tx kith.Tx, app *kith.App, dev *k
 
 // session stores a new widget session.
 func (s *Service) session(ctx context.Context, tx kith.Tx, app *kith.App, dev *kith.Device, user *kith.User,
-	trust kith.Trust, method kith.Method, ws string, now time.Time) (*Started, error) {
+	trust kith.Trust, method kith.Method, sc scope, now time.Time) (*Started, error) {
 	lifetime := IdentifiedSessionLifetime
 	if trust == kith.TrustAnonymous {
 		lifetime = app.Settings.AnonymousExpiry
@@ -304,7 +357,8 @@ func (s *Service) session(ctx context.Context, tx kith.Tx, app *kith.App, dev *k
 		}
 	}
 	sess := &kith.Session{ID: keys.WidgetSession.NewID(), OrgID: app.OrgID, AppID: app.ID, DeviceID: dev.ID,
-		Trust: trust, WorkspaceRef: ws, Method: method, CreatedAt: now, ExpiresAt: now.Add(lifetime), LastSeenAt: now}
+		Trust: trust, WorkspaceRef: sc.workspace, Label: sc.label, Method: method, CreatedAt: now, ExpiresAt: now.Add(lifetime),
+		LastSeenAt: now}
 	if user != nil {
 		sess.UserID = user.ID
 	}

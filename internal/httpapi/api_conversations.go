@@ -16,11 +16,14 @@ type agentConversationJSON struct {
 	AppID        string  `json:"app_id"`
 	Verified     bool    `json:"verified"`
 	WorkspaceRef *string `json:"workspace_ref"`
+	// Label is the scope the page picked: shown apart from the workspace,
+	// which only verified membership sets (V4).
+	Label *string `json:"label"`
 }
 
 func newAgentConversationJSON(c *kith.ConversationSummary) agentConversationJSON {
 	return agentConversationJSON{ConversationJSON: chat.NewConversationJSON(c), UserID: c.UserID, AppID: c.AppID,
-		Verified: c.Verified, WorkspaceRef: null(c.WorkspaceRef)}
+		Verified: c.Verified, WorkspaceRef: null(c.WorkspaceRef), Label: null(c.Label)}
 }
 
 func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) error {
@@ -88,6 +91,7 @@ type sessionJSON struct {
 	Trust        kith.Trust  `json:"trust"`
 	Method       kith.Method `json:"method"`
 	WorkspaceRef *string     `json:"workspace_ref"`
+	Label        *string     `json:"label"`
 	Active       bool        `json:"active"`
 	CreatedAt    time.Time   `json:"created_at"`
 	LastSeenAt   time.Time   `json:"last_seen_at"`
@@ -104,7 +108,7 @@ func (s *Server) listUserSessions(w http.ResponseWriter, r *http.Request) error 
 	now := s.now()
 	for _, ss := range sessions {
 		v := sessionJSON{ID: ss.ID, AppID: ss.AppID, DeviceID: ss.DeviceID, Trust: ss.Trust, Method: ss.Method,
-			WorkspaceRef: null(ss.WorkspaceRef), Active: ss.Active(now), CreatedAt: ss.CreatedAt,
+			WorkspaceRef: null(ss.WorkspaceRef), Label: null(ss.Label), Active: ss.Active(now), CreatedAt: ss.CreatedAt,
 			LastSeenAt: ss.LastSeenAt, ExpiresAt: ss.ExpiresAt}
 		if !ss.RevokedAt.IsZero() {
 			v.RevokedAt = &ss.RevokedAt

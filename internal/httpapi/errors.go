@@ -41,6 +41,7 @@ var statuses = map[kith.Code]int{
 	kith.CodeVerificationRequired: http.StatusForbidden,
 	kith.CodeClaimNotAllowed:      http.StatusForbidden,
 	kith.CodeOriginNotAllowed:     http.StatusForbidden,
+	kith.CodeWorkspaceNotAllowed:  http.StatusForbidden,
 	kith.CodeUnsupportedMethod:    http.StatusBadRequest,
 
 	kith.CodeNotFound:       http.StatusNotFound,

@@ -515,3 +515,28 @@ func TestHostile_RefusedClaimsTellAnOutsiderNothing_F9(t *testing.T) {
 		}
 	})
 }
+
+func TestHostile_TheBrowserCannotPutAVerifiedUserInAWorkspace_V4(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := httpapitest.New(t, st, httpapitest.Options{})
+		e.Mint("insider", `"account_ref":"acme.com","workspace_ref":"acme-vip"`) // makes the workspace
+		tok := e.Mint("outsider", "")
+		r := e.TryStartSession(map[string]any{"session_token": tok, "workspace_ref": "acme-vip"})
+		wantError(t, r, http.StatusForbidden, kith.CodeWorkspaceNotAllowed, "workspace_ref")
+		outsider, err := st.UserByRef(context.Background(), e.App.OrgID, kith.TrustVerified, "outsider")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ss, _ := st.Sessions(context.Background(), e.App.OrgID, outsider.ID); len(ss) != 0 {
+			t.Fatalf("the refused start left %d sessions", len(ss))
+		}
+		// What an unverified session names reaches agents as a label, not
+		// as a workspace.
+		s := e.StartSession(map[string]any{"identity": map[string]any{"user_ref": "claimer"}, "workspace_ref": "acme-vip"})
+		conv := startConversation(t, e, s.Session, "let me in")
+		got := e.Do("GET", "/api/v1/conversations/"+conv, e.APIToken, nil).JSON(t)
+		if got["workspace_ref"] != nil || got["label"] != "acme-vip" {
+			t.Fatalf("agents see workspace_ref %v and label %v, want only the label", got["workspace_ref"], got["label"])
+		}
+	})
+}

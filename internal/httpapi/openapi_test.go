@@ -899,6 +899,10 @@ func oaWidgetCalls(t *testing.T, c *docClient, st kith.Store, app *kith.App, ses
 	body["session_token"] = adaTok
 	ada := c.do(docCall{method: "POST", path: "/widget/v1/sessions", body: body, want: 201})
 	adaUser := str(ada, "user", "id")
+	// V4: the page cannot put a verified user in a workspace she is not in.
+	stranger := example("sessionToken", app)
+	stranger["session_token"], stranger["workspace_ref"] = mint(sessions, "widget-stranger", nil), "globex-support"
+	c.do(docCall{method: "POST", path: "/widget/v1/sessions", body: stranger, want: 403, code: kith.CodeWorkspaceNotAllowed})
 	if oaDig(ada, "user", "trust") != "verified" || ada["can_chat"] != true {
 		t.Errorf("a session token: %v, want a verified user who can chat", ada)
 	}

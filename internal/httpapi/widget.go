@@ -26,7 +26,10 @@ type sessionRequest struct {
 	JWT          string         `json:"jwt"`
 	UserHash     string         `json:"user_hash"`
 	WorkspaceRef string         `json:"workspace_ref"`
-	OnLogin      kith.OnLogin   `json:"on_login"`
+	// Label is a scope the page picks (Open CX externalId): it partitions
+	// the user's history at any trust level, without membership (V4).
+	Label   string       `json:"label"`
+	OnLogin kith.OnLogin `json:"on_login"`
 }
 
 // identityWire is an identity claimed by the browser (M5), and the traits
@@ -114,7 +117,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request) error {
 		return kith.Errorf(kith.CodeInvalidField, "on_login", "on_login must be keep, clear or claim")
 	}
 	start := chat.StartRequest{DeviceToken: req.DeviceToken, SessionToken: req.SessionToken,
-		WorkspaceRef: req.WorkspaceRef, OnLogin: req.OnLogin}
+		WorkspaceRef: req.WorkspaceRef, Label: req.Label, OnLogin: req.OnLogin}
 	if len(req.Identity) > 0 && string(req.Identity) != "null" {
 		var id identityWire
 		if start.ClaimError = decodeBytes(req.Identity, &id); start.ClaimError == nil {

@@ -14,13 +14,15 @@ type Viewer struct {
 	Trust    kith.Trust
 	// WorkspaceRef is the session's workspace scope; empty for none.
 	WorkspaceRef string
+	// Label is the scope the page picked; empty for none.
+	Label string
 }
 
 // CanSee decides whether a widget session may see a conversation of its
 // own app:
 //
-//   - V4: only the conversations of its workspace scope (or, without one,
-//     those without a workspace);
+//   - V4: only the conversations of its workspace scope and label (or,
+//     without them, those without);
 //   - V2: a verified session sees every conversation of its user that a
 //     verified session started, on any device;
 //   - V3: an unverified or anonymous session sees only what its own user
@@ -28,7 +30,7 @@ type Viewer struct {
 //
 // Anything else is not found (V5).
 func CanSee(v Viewer, c *kith.Conversation) bool {
-	if v.UserID == "" || c.AppID != v.AppID || c.UserID != v.UserID || c.WorkspaceRef != v.WorkspaceRef {
+	if v.UserID == "" || c.AppID != v.AppID || c.UserID != v.UserID || c.WorkspaceRef != v.WorkspaceRef || c.Label != v.Label {
 		return false
 	}
 	if v.Trust == kith.TrustVerified {
@@ -43,8 +45,8 @@ func Visible(v Viewer) (f kith.ConversationFilter, ok bool) {
 	if v.UserID == "" {
 		return f, false
 	}
-	ws := v.WorkspaceRef
-	f = kith.ConversationFilter{AppID: v.AppID, UserID: v.UserID, WorkspaceRef: &ws}
+	ws, label := v.WorkspaceRef, v.Label
+	f = kith.ConversationFilter{AppID: v.AppID, UserID: v.UserID, WorkspaceRef: &ws, Label: &label}
 	if v.Trust == kith.TrustVerified {
 		f.VerifiedOnly = true
 	} else {
@@ -61,5 +63,5 @@ func CanHear(v Viewer, sessionID string, e *kith.LiveEvent) bool {
 		return e.SessionID == sessionID
 	}
 	return CanSee(v, &kith.Conversation{AppID: e.AppID, UserID: e.UserID, DeviceID: e.DeviceID,
-		Verified: e.Verified, WorkspaceRef: e.WorkspaceRef})
+		Verified: e.Verified, WorkspaceRef: e.WorkspaceRef, Label: e.Label})
 }

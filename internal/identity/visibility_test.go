@@ -21,6 +21,13 @@ func TestCanSee_Rules_V2_V3_V4(t *testing.T) {
 	unverified := identity.Viewer{AppID: "a", UserID: "u", DeviceID: "d1", Trust: kith.TrustUnverified}
 	anonymous := identity.Viewer{AppID: "a", UserID: "u", DeviceID: "d1", Trust: kith.TrustAnonymous}
 	scoped := identity.Viewer{AppID: "a", UserID: "u", DeviceID: "d1", Trust: kith.TrustVerified, WorkspaceRef: "ws"}
+	labelled := identity.Viewer{AppID: "a", UserID: "u", DeviceID: "d1", Trust: kith.TrustUnverified, Label: "eu"}
+	scopedAndLabelled := identity.Viewer{AppID: "a", UserID: "u", DeviceID: "d1", Trust: kith.TrustVerified, WorkspaceRef: "ws", Label: "eu"}
+	labelledConv := func(user, device string, verified bool, ws, label string) *kith.Conversation {
+		c := conv(user, device, verified, ws)
+		c.Label = label
+		return c
+	}
 	tests := []struct {
 		name string
 		v    identity.Viewer
@@ -39,6 +46,12 @@ func TestCanSee_Rules_V2_V3_V4(t *testing.T) {
 		{"V4 a scoped session does not see unscoped ones", scoped, conv("u", "d1", true, ""), false},
 		{"V4 an unscoped session does not see scoped ones", verified, conv("u", "d1", true, "ws"), false},
 		{"a visitor who never wrote sees nothing", identity.Viewer{AppID: "a", DeviceID: "d1", Trust: kith.TrustAnonymous}, conv("", "d1", false, ""), false},
+		{"V4 a labelled session sees its label's", labelled, labelledConv("u", "d1", false, "", "eu"), true},
+		{"V4 a labelled session does not see unlabelled ones", labelled, conv("u", "d1", false, ""), false},
+		{"V4 an unlabelled session does not see labelled ones", unverified, labelledConv("u", "d1", false, "", "eu"), false},
+		{"V4 a label is not a workspace of the same name", labelled, conv("u", "d1", false, "eu"), false},
+		{"V4 a verified session sees its workspace's and label's", scopedAndLabelled, labelledConv("u", "d2", true, "ws", "eu"), true},
+		{"V4 ... but not its workspace's without the label", scopedAndLabelled, conv("u", "d2", true, "ws"), false},
 		{"V5 nobody sees another app's, even in the same organization", identity.Viewer{AppID: "b", UserID: "u", DeviceID: "d1", Trust: kith.TrustVerified}, conv("u", "d1", true, ""), false},
 	}
 	for _, tt := range tests {
@@ -76,17 +89,20 @@ func TestVisible_FilterMatchesCanSee_V2_V3_V4(t *testing.T) {
 		}
 		devices := []string{"d1", "d2", "d3"}
 		workspaces := []string{"", "ws-a", "ws-b"}
+		labels := []string{"", "ws-a", "eu"} // a label may be spelled like a workspace: it is not one
 		var all []*kith.Conversation
 		for _, u := range users {
 			for _, d := range devices {
 				for _, ws := range workspaces {
-					for _, verified := range []bool{false, true} {
-						c := &kith.Conversation{OrgID: app.OrgID, AppID: appIDs[len(all)%2], UserID: u, DeviceID: d, Verified: verified,
-							WorkspaceRef: ws, CreatedAt: time.Now(), UpdatedAt: time.Now()}
-						if err := s.Tx(ctx, func(ctx context.Context, tx kith.Tx) error { return tx.CreateConversation(ctx, c) }); err != nil {
-							t.Fatal(err)
+					for _, label := range labels {
+						for _, verified := range []bool{false, true} {
+							c := &kith.Conversation{OrgID: app.OrgID, AppID: appIDs[len(all)%2], UserID: u, DeviceID: d, Verified: verified,
+								WorkspaceRef: ws, Label: label, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+							if err := s.Tx(ctx, func(ctx context.Context, tx kith.Tx) error { return tx.CreateConversation(ctx, c) }); err != nil {
+								t.Fatal(err)
+							}
+							all = append(all, c)
 						}
-						all = append(all, c)
 					}
 				}
 			}
@@ -98,6 +114,7 @@ func TestVisible_FilterMatchesCanSee_V2_V3_V4(t *testing.T) {
 				DeviceID:     rapid.SampledFrom(devices).Draw(rt, "device"),
 				Trust:        rapid.SampledFrom([]kith.Trust{kith.TrustAnonymous, kith.TrustUnverified, kith.TrustVerified}).Draw(rt, "trust"),
 				WorkspaceRef: rapid.SampledFrom(workspaces).Draw(rt, "workspace"),
+				Label:        rapid.SampledFrom(labels).Draw(rt, "label"),
 			}
 			want := map[string]bool{}
 			for _, c := range all {

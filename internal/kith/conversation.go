@@ -16,7 +16,13 @@ type Conversation struct {
 	// to its user on every device (V2).
 	Verified bool
 	// WorkspaceRef is the workspace it belongs to (V4); empty for none.
+	// Only a verified session that is a member of it puts a conversation in
+	// a workspace.
 	WorkspaceRef string
+	// Label is the scope the page picked (Open CX externalId, or what an
+	// unverified or anonymous session named): it partitions its user's
+	// history, and is shown to agents as a label, never as membership (V4).
+	Label string
 	// UserLastReadID is the last message the user has read; agent messages
 	// after it are unread.
 	UserLastReadID string
@@ -71,6 +77,7 @@ type LiveEvent struct {
 	ConversationID string
 	Verified       bool
 	WorkspaceRef   string
+	Label          string
 	// Payload is the event's JSON as the widget receives it.
 	Payload   json.RawMessage
 	CreatedAt time.Time

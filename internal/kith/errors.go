@@ -43,6 +43,7 @@ const (
 	CodeVerificationRequired Code = "verification_required" // 403, S3
 	CodeClaimNotAllowed      Code = "claim_not_allowed"     // 403, S5
 	CodeOriginNotAllowed     Code = "origin_not_allowed"    // 403: the page is not among allowed_origins
+	CodeWorkspaceNotAllowed  Code = "workspace_not_allowed" // 403, V4: a verified user named a workspace they are not in
 	CodeUnsupportedMethod    Code = "unsupported_method"    // 400: a way in this server does not offer yet
 )
 

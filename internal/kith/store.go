@@ -218,6 +218,9 @@ type ConversationFilter struct {
 	// WorkspaceRef, when not nil, keeps the conversations of that
 	// workspace ("" for those without one).
 	WorkspaceRef *string
+	// Label, when not nil, keeps the conversations of that label ("" for
+	// those without one).
+	Label *string
 	Page
 }
 

@@ -31,14 +31,18 @@ type Session struct {
 	// yet; such a session acts for its device's anonymous user.
 	UserID string
 	Trust  Trust
-	// WorkspaceRef scopes the session to one workspace (V4); empty for none.
+	// WorkspaceRef scopes the session to one workspace (V4) its verified
+	// user is a member of; empty for none.
 	WorkspaceRef string
-	Method       Method
-	TokenHash    []byte
-	CreatedAt    time.Time
-	ExpiresAt    time.Time
-	RevokedAt    time.Time // zero: not revoked
-	LastSeenAt   time.Time
+	// Label is a scope the page picked, at any trust level: it partitions
+	// the user's history like a workspace, without membership (V4).
+	Label      string
+	Method     Method
+	TokenHash  []byte
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	RevokedAt  time.Time // zero: not revoked
+	LastSeenAt time.Time
 }
 
 // Active reports whether the session may be used at now.

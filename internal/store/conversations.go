@@ -7,13 +7,13 @@ import (
 	"github.com/kith-chat/kith/internal/kith"
 )
 
-const conversationColumns = `id, org_id, app_id, user_id, device_id, verified, workspace_ref, user_last_read_id,
+const conversationColumns = `id, org_id, app_id, user_id, device_id, verified, workspace_ref, label, user_last_read_id,
 	created_at, updated_at`
 
 func scanConversation(dest ...any) (*kith.Conversation, []any) {
 	var c kith.Conversation
 	return &c, append([]any{&c.ID, &c.OrgID, &c.AppID, &c.UserID, &c.DeviceID, &c.Verified, &c.WorkspaceRef,
-		&c.UserLastReadID}, dest...)
+		&c.Label, &c.UserLastReadID}, dest...)
 }
 
 func (r reads) Conversation(ctx context.Context, orgID, id string) (*kith.Conversation, error) {
@@ -47,6 +47,9 @@ func (r reads) Conversations(ctx context.Context, orgID string, f kith.Conversat
 	if f.WorkspaceRef != nil {
 		w.add("c.workspace_ref = ?", *f.WorkspaceRef)
 	}
+	if f.Label != nil {
+		w.add("c.label = ?", *f.Label)
+	}
 	if f.After != "" {
 		w.add("c.id < ?", f.After)
 	}
@@ -55,7 +58,7 @@ func (r reads) Conversations(ctx context.Context, orgID string, f kith.Conversat
 		limit = 1000
 	}
 	rows, err := r.q.QueryContext(ctx, `SELECT c.id, c.org_id, c.app_id, c.user_id, c.device_id, c.verified,
-		c.workspace_ref, c.user_last_read_id, c.created_at, c.updated_at,
+		c.workspace_ref, c.label, c.user_last_read_id, c.created_at, c.updated_at,
 		(SELECT COUNT(*) FROM messages u WHERE u.conversation_id = c.id AND u.author = 'agent'
 			AND u.id > c.user_last_read_id),
 		m.id, m.author, m.author_id, m.author_name, m.body, m.created_at
@@ -87,8 +90,8 @@ func (t *txn) CreateConversation(ctx context.Context, c *kith.Conversation) erro
 		c.ID = newID(prefixConv)
 	}
 	_, err := t.q.ExecContext(ctx, `INSERT INTO conversations (`+conversationColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		c.ID, c.OrgID, c.AppID, c.UserID, c.DeviceID, c.Verified, c.WorkspaceRef, c.UserLastReadID,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		c.ID, c.OrgID, c.AppID, c.UserID, c.DeviceID, c.Verified, c.WorkspaceRef, c.Label, c.UserLastReadID,
 		us(c.CreatedAt), us(c.UpdatedAt))
 	return classify(err)
 }

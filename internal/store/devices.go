@@ -39,7 +39,7 @@ func (t *txn) UpdateDevice(ctx context.Context, d *kith.Device) error {
 	return affected(res, err, "device")
 }
 
-const sessionColumns = `id, org_id, app_id, device_id, user_id, trust, workspace_ref, method, token_hash,
+const sessionColumns = `id, org_id, app_id, device_id, user_id, trust, workspace_ref, label, method, token_hash,
 	created_at, expires_at, revoked_at, last_seen_at`
 
 func scanSession(row scanner) (*kith.Session, error) {
@@ -48,7 +48,7 @@ func scanSession(row scanner) (*kith.Session, error) {
 	var trust, method string
 	var created, expires, seen int64
 	var revoked sql.NullInt64
-	err := row.Scan(&s.ID, &s.OrgID, &s.AppID, &s.DeviceID, &user, &trust, &s.WorkspaceRef, &method, &s.TokenHash,
+	err := row.Scan(&s.ID, &s.OrgID, &s.AppID, &s.DeviceID, &user, &trust, &s.WorkspaceRef, &s.Label, &method, &s.TokenHash,
 		&created, &expires, &revoked, &seen)
 	if err != nil {
 		return nil, err
@@ -71,8 +71,8 @@ func (r reads) Sessions(ctx context.Context, orgID, userID string) ([]*kith.Sess
 
 func (t *txn) CreateSession(ctx context.Context, s *kith.Session) error {
 	_, err := t.q.ExecContext(ctx, `INSERT INTO widget_sessions (`+sessionColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		s.ID, s.OrgID, s.AppID, s.DeviceID, nullStr(s.UserID), string(s.Trust), s.WorkspaceRef, string(s.Method),
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		s.ID, s.OrgID, s.AppID, s.DeviceID, nullStr(s.UserID), string(s.Trust), s.WorkspaceRef, s.Label, string(s.Method),
 		s.TokenHash, us(s.CreatedAt), us(s.ExpiresAt), nullUS(s.RevokedAt), us(s.LastSeenAt))
 	return classify(err)
 }

@@ -8,7 +8,7 @@ import (
 )
 
 const liveColumns = `id, org_id, app_id, kind, user_id, device_id, session_id, conversation_id,
-	verified, workspace_ref, payload, created_at`
+	verified, workspace_ref, label, payload, created_at`
 
 func scanLive(row scanner) (*kith.LiveEvent, error) {
 	var e kith.LiveEvent
@@ -16,7 +16,7 @@ func scanLive(row scanner) (*kith.LiveEvent, error) {
 	var payload []byte
 	var created int64
 	err := row.Scan(&e.ID, &e.OrgID, &e.AppID, &kind, &e.UserID, &e.DeviceID, &e.SessionID, &e.ConversationID,
-		&e.Verified, &e.WorkspaceRef, &payload, &created)
+		&e.Verified, &e.WorkspaceRef, &e.Label, &payload, &created)
 	if err != nil {
 		return nil, err
 	}
@@ -54,10 +54,10 @@ func (t *txn) AppendLiveEvent(ctx context.Context, e *kith.LiveEvent) error {
 		}
 	}
 	err := t.q.QueryRowContext(ctx, `INSERT INTO live_events (org_id, app_id, kind, user_id, device_id,
-		session_id, conversation_id, verified, workspace_ref, payload, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		session_id, conversation_id, verified, workspace_ref, label, payload, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 		e.OrgID, e.AppID, string(e.Kind), e.UserID, e.DeviceID, e.SessionID, e.ConversationID,
-		e.Verified, e.WorkspaceRef, string(e.Payload), us(e.CreatedAt)).Scan(&e.ID)
+		e.Verified, e.WorkspaceRef, e.Label, string(e.Payload), us(e.CreatedAt)).Scan(&e.ID)
 	return classify(err)
 }
 

@@ -40,7 +40,7 @@ func admin(ctx context.Context, group string, args []string, stdout io.Writer) e
 	case "apps show", "tokens revoke":
 	case "tokens create":
 		appID = fs.String("app", "", "app id")
-		scopes = fs.String("scopes", "sessions", "comma-separated scopes: sessions, api")
+		scopes = fs.String("scopes", "sessions", "comma-separated scopes: sessions, api (its own app), org (every app of the organization)")
 		expires = fs.String("expires", "", "lifetime such as 30d or 12h (default: never)")
 	case "tokens list", "fields list":
 		appID = fs.String("app", "", "app id")
@@ -132,8 +132,8 @@ func admin(ctx context.Context, group string, args []string, stdout io.Writer) e
 			tokenView
 			AccessToken string `json:"access_token"`
 		}{v, tok.Secret},
-			"Created token %s with scopes %s (expires: %s).\n\nShown once; keep it on your server:\n\n  %s\n",
-			tok.ID, strings.Join(v.Scopes, ","), orNever(v.ExpiresAt), tok.Secret)
+			"Created token %s with scopes %s (expires: %s).\n%s\nShown once; keep it on your server:\n\n  %s\n",
+			tok.ID, strings.Join(v.Scopes, ","), orNever(v.ExpiresAt), reachNote(tok.AccessToken), tok.Secret)
 	case "tokens list":
 		list, err := svc.Tokens(ctx, *appID)
 		if err != nil {
@@ -333,4 +333,16 @@ func orDash[T string | *string](v T) string {
 		}
 	}
 	return "-"
+}
+
+// reachNote says what a token reaches, so that nobody hands out an
+// organization-wide token by mistake.
+func reachNote(t *kith.AccessToken) string {
+	switch {
+	case t.Has(kith.ScopeOrg):
+		return "It reaches EVERY app of the organization: their conversations and sessions, and the custom field definitions.\n"
+	case t.Has(kith.ScopeAPI):
+		return "Its api scope reaches this app's conversations and sessions, and the organization's users, accounts and workspaces.\n"
+	}
+	return ""
 }

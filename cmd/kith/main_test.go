@@ -117,8 +117,10 @@ func serve(t *testing.T, dir string, args ...string) *server {
 				once.Do(func() { urls <- m[1] })
 			}
 		}
+		// Wait closes the pipe: only once every line has been read, or the
+		// last ones (the graceful stop) would be lost.
+		s.done <- cmd.Wait()
 	}()
-	go func() { s.done <- cmd.Wait() }()
 	t.Cleanup(func() {
 		if cmd.ProcessState == nil {
 			cmd.Process.Kill()
@@ -334,7 +336,7 @@ func TestBinary_CLIErrorsSayWhatIsWrong(t *testing.T) {
 		{[]string{"apps", "update", app["app_id"], "--set", "colour=blue", "--db", db}, 1, `unknown setting "colour"`},
 		{[]string{"apps", "update", app["app_id"], "--set", "on_login=maybe", "--db", db}, 1, "on_login"},
 		{[]string{"apps", "show", "app_nope", "--db", db}, 1, "app not found"},
-		{[]string{"tokens", "create", "--app", app["app_id"], "--scopes", "admin", "--db", db}, 1, `unknown scope "admin"`},
+		{[]string{"tokens", "create", "--app", app["app_id"], "--scopes", "admin", "--db", db}, 1, "unknown scope: the scopes are sessions, api and org"},
 		{[]string{"tokens", "create", "--scopes", "api", "--db", db}, 2, "needs --app"},
 		{[]string{"fields", "create", "--app", app["app_id"], "--object", "user", "--name", "plan", "--type", "text", "--db", db}, 1, "tnt__"},
 		{[]string{"fields", "create", "--app", app["app_id"], "--object", "user", "--name", "tnt__x", "--type", "colour", "--db", db}, 1, "type must be"},

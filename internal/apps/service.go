@@ -129,8 +129,8 @@ func (s *Service) CreateToken(ctx context.Context, appID string, scopes []kith.S
 		return nil, kith.Errorf(kith.CodeMissingField, "scopes", "a token needs at least one scope: sessions, api")
 	}
 	for _, sc := range scopes {
-		if sc != kith.ScopeSessions && sc != kith.ScopeAPI {
-			return nil, kith.Errorf(kith.CodeInvalidField, "scopes", "unknown scope %q: the scopes are sessions and api", sc)
+		if sc != kith.ScopeSessions && sc != kith.ScopeAPI && sc != kith.ScopeOrg {
+			return nil, kith.Errorf(kith.CodeInvalidField, "scopes", "unknown scope: the scopes are sessions, api and org")
 		}
 	}
 	if ttl < 0 {
@@ -191,7 +191,7 @@ func (s *Service) CreateField(ctx context.Context, orgID string, object kith.Obj
 		def := *f // CreateCustomField sets the id: each run has its own copy
 		err := tx.CreateCustomField(ctx, &def)
 		if errors.Is(err, kith.ErrConflict) {
-			return kith.Errorf(kith.CodeConflict, "name", "%s already has a custom field named %s", object, name)
+			return kith.Errorf(kith.CodeConflict, "name", "this organization's %s objects already have a custom field of that name", object)
 		}
 		created = &def
 		return err

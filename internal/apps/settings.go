@@ -40,7 +40,7 @@ func SetSetting(s *kith.AppSettings, name, value string) error {
 		case kith.OnLoginKeep, kith.OnLoginClear, kith.OnLoginClaim:
 			s.OnLogin = o
 		default:
-			return kith.Errorf(kith.CodeInvalidField, name, "must be keep, clear or claim, not %q", value)
+			return kith.Errorf(kith.CodeInvalidField, name, "%s must be keep, clear or claim", name)
 		}
 	case "allowed_origins":
 		origins := []string{}
@@ -73,7 +73,7 @@ func SetSetting(s *kith.AppSettings, name, value string) error {
 func parseBool(name, value string, dst *bool) error {
 	b, err := strconv.ParseBool(value)
 	if err != nil {
-		return kith.Errorf(kith.CodeInvalidField, name, "must be true or false, not %q", value)
+		return kith.Errorf(kith.CodeInvalidField, name, "%s must be true or false", name)
 	}
 	*dst = b
 	return nil
@@ -89,7 +89,7 @@ func checkOrigin(name, o string) error {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
 		o != u.Scheme+"://"+u.Host || strings.HasSuffix(u.Host, ":") {
 		return kith.Errorf(kith.CodeInvalidField, name,
-			"%q is not an origin such as https://example.com (scheme and host, no path)", o)
+			"%s holds something that is not an origin such as https://example.com (scheme and host, no path)", name)
 	}
 	return nil
 }
@@ -100,13 +100,13 @@ func ParseDuration(name, value string) (time.Duration, error) {
 	if days, ok := strings.CutSuffix(value, "d"); ok {
 		n, err := strconv.Atoi(days)
 		if err != nil || n <= 0 || n > 3650 {
-			return 0, kith.Errorf(kith.CodeInvalidField, name, "%q is not a number of days such as 7d", value)
+			return 0, kith.Errorf(kith.CodeInvalidField, name, "%s is not a number of days such as 7d", name)
 		}
 		return time.Duration(n) * 24 * time.Hour, nil
 	}
 	d, err := time.ParseDuration(value)
 	if err != nil || d <= 0 {
-		return 0, kith.Errorf(kith.CodeInvalidField, name, "%q is not a duration such as 7d, 12h or 30m", value)
+		return 0, kith.Errorf(kith.CodeInvalidField, name, "%s is not a duration such as 7d, 12h or 30m", name)
 	}
 	return d, nil
 }

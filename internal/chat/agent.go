@@ -7,18 +7,30 @@ import (
 )
 
 // The agents' side: agents see every conversation of their organization
-// and none of another's (V6). Ids of another organization are not found.
+// and none of another's (V6). Ids out of reach are not found (V5).
 
-// AgentConversations lists an organization's conversations, newest first,
-// optionally those of one user.
-func (s *Service) AgentConversations(ctx context.Context, orgID, userID string, p kith.Page) ([]*kith.ConversationSummary, error) {
-	return s.Store.Conversations(ctx, orgID, kith.ConversationFilter{UserID: userID, Page: p})
+// Reach is what an agent-side caller may see: one organization's
+// conversations and widget sessions, of every app (AppID empty: the agents
+// of the inbox, an access token with scope org) or of one (an access token
+// without it).
+type Reach struct {
+	OrgID string
+	AppID string
 }
 
-// AgentConversation returns one conversation of the organization, with
-// its last message and unread count.
-func (s *Service) AgentConversation(ctx context.Context, orgID, id string) (*kith.ConversationSummary, error) {
-	sums, err := s.Store.Conversations(ctx, orgID, kith.ConversationFilter{ID: id})
+// has reports whether a record of app is within reach.
+func (r Reach) has(appID string) bool { return r.AppID == "" || r.AppID == appID }
+
+// AgentConversations lists the conversations within reach, newest first,
+// optionally those of one user.
+func (s *Service) AgentConversations(ctx context.Context, r Reach, userID string, p kith.Page) ([]*kith.ConversationSummary, error) {
+	return s.Store.Conversations(ctx, r.OrgID, kith.ConversationFilter{AppID: r.AppID, UserID: userID, Page: p})
+}
+
+// AgentConversation returns one conversation within reach, with its last
+// message and unread count.
+func (s *Service) AgentConversation(ctx context.Context, r Reach, id string) (*kith.ConversationSummary, error) {
+	sums, err := s.Store.Conversations(ctx, r.OrgID, kith.ConversationFilter{ID: id, AppID: r.AppID})
 	if err != nil {
 		return nil, err
 	}
@@ -28,17 +40,29 @@ func (s *Service) AgentConversation(ctx context.Context, orgID, id string) (*kit
 	return sums[0], nil
 }
 
-// AgentMessages lists a conversation's messages.
-func (s *Service) AgentMessages(ctx context.Context, orgID, conversationID string, p kith.Page) ([]*kith.Message, error) {
-	if _, err := s.Store.Conversation(ctx, orgID, conversationID); err != nil {
+// conversation returns a conversation within reach, or not found.
+func (s *Service) conversation(ctx context.Context, rd kith.Reader, r Reach, id string) (*kith.Conversation, error) {
+	conv, err := rd.Conversation(ctx, r.OrgID, id)
+	if err != nil {
 		return nil, err
 	}
-	return s.Store.Messages(ctx, orgID, conversationID, p)
+	if !r.has(conv.AppID) {
+		return nil, kith.NotFound("conversation")
+	}
+	return conv, nil
+}
+
+// AgentMessages lists a conversation's messages.
+func (s *Service) AgentMessages(ctx context.Context, r Reach, conversationID string, p kith.Page) ([]*kith.Message, error) {
+	if _, err := s.conversation(ctx, s.Store, r, conversationID); err != nil {
+		return nil, err
+	}
+	return s.Store.Messages(ctx, r.OrgID, conversationID, p)
 }
 
 // Reply adds an agent's message to a conversation; it reaches the widgets
 // that may see the conversation live.
-func (s *Service) Reply(ctx context.Context, orgID, conversationID, agentID, agentName, body string) (*kith.Message, error) {
+func (s *Service) Reply(ctx context.Context, r Reach, conversationID, agentID, agentName, body string) (*kith.Message, error) {
 	body, err := checkBody(body)
 	if err != nil {
 		return nil, err
@@ -48,7 +72,7 @@ func (s *Service) Reply(ctx context.Context, orgID, conversationID, agentID, age
 	}
 	var m *kith.Message
 	err = s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
-		conv, err := tx.Conversation(ctx, orgID, conversationID)
+		conv, err := s.conversation(ctx, tx, r, conversationID)
 		if err != nil {
 			return err
 		}
@@ -58,39 +82,49 @@ func (s *Service) Reply(ctx context.Context, orgID, conversationID, agentID, age
 	return m, err
 }
 
-// UserSessions lists a user's widget sessions (S7).
-func (s *Service) UserSessions(ctx context.Context, orgID, userID string) ([]*kith.Session, error) {
-	if _, err := s.Store.User(ctx, orgID, userID); err != nil {
+// UserSessions lists a user's widget sessions within reach (S7).
+func (s *Service) UserSessions(ctx context.Context, r Reach, userID string) ([]*kith.Session, error) {
+	if _, err := s.Store.User(ctx, r.OrgID, userID); err != nil {
 		return nil, err
 	}
-	return s.Store.Sessions(ctx, orgID, userID)
+	all, err := s.Store.Sessions(ctx, r.OrgID, userID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*kith.Session
+	for _, sess := range all {
+		if r.has(sess.AppID) {
+			out = append(out, sess)
+		}
+	}
+	return out, nil
 }
 
-// RevokeSession revokes one widget session of the organization (S7); its
-// live connections close. A session that has ended already stays so.
-func (s *Service) RevokeSession(ctx context.Context, orgID, sessionID string) error {
+// RevokeSession revokes one widget session within reach (S7); its live
+// connections close. A session that has ended already stays so.
+func (s *Service) RevokeSession(ctx context.Context, r Reach, sessionID string) error {
 	return s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
 		sess, err := tx.Session(ctx, sessionID)
 		if err != nil {
 			return err
 		}
-		if sess.OrgID != orgID {
+		if sess.OrgID != r.OrgID || !r.has(sess.AppID) {
 			return kith.NotFound("session")
 		}
-		_, err = s.revoke(ctx, tx, rec, orgID, "", sess.ID, "revoked by an agent")
+		_, err = s.revoke(ctx, tx, rec, r.OrgID, kith.SessionSelector{SessionID: sess.ID}, "revoked by an agent")
 		return err
 	})
 }
 
-// RevokeUserSessions revokes every active widget session of a user (S7)
-// and returns how many there were.
-func (s *Service) RevokeUserSessions(ctx context.Context, orgID, userID string) (int, error) {
+// RevokeUserSessions revokes every active widget session of a user within
+// reach (S7) and returns how many there were.
+func (s *Service) RevokeUserSessions(ctx context.Context, r Reach, userID string) (int, error) {
 	var n int
 	err := s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
-		if _, err := tx.User(ctx, orgID, userID); err != nil {
+		if _, err := tx.User(ctx, r.OrgID, userID); err != nil {
 			return err
 		}
-		revoked, err := s.revoke(ctx, tx, rec, orgID, userID, "", "revoked by an agent")
+		revoked, err := s.revoke(ctx, tx, rec, r.OrgID, kith.SessionSelector{UserID: userID, AppID: r.AppID}, "revoked by an agent")
 		n = revoked
 		return err
 	})

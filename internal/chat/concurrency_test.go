@@ -99,7 +99,7 @@ func TestConcurrency_ManyWritersInOneConversationLoseNothing(t *testing.T) {
 				_, err := e.chat.Send(ctx, devices[i/2%writers], conv, body("visitor", i))
 				return err
 			}
-			_, err := e.chat.Reply(ctx, e.app.OrgID, conv, "agt_sam", "Sam", body("agent", i))
+			_, err := e.chat.Reply(ctx, e.reach(), conv, "agt_sam", "Sam", body("agent", i))
 			return err
 		})
 		noErrors(t, "messages", errs)
@@ -132,7 +132,7 @@ func TestConcurrency_ManyWritersInOneConversationLoseNothing(t *testing.T) {
 				wantUnread++
 			}
 		}
-		sum, err := e.chat.AgentConversation(ctx, e.app.OrgID, conv)
+		sum, err := e.chat.AgentConversation(ctx, e.reach(), conv)
 		if err != nil || sum.Unread != wantUnread {
 			t.Fatalf("unread %v (%v), want %d", sum, err, wantUnread)
 		}
@@ -262,7 +262,7 @@ func TestConcurrency_RevokesEndEverySessionAndItsWrites_S7(t *testing.T) {
 		errs := atOnce(2*visitors+1, func(i int) error {
 			switch {
 			case i < visitors:
-				return e.chat.RevokeSession(ctx, e.app.OrgID, sessions[i].Session.ID)
+				return e.chat.RevokeSession(ctx, e.reach(), sessions[i].Session.ID)
 			case i < 2*visitors:
 				v := i - visitors
 				_, err := e.chat.Send(ctx, callers[v], convs[v], body("during", v))
@@ -272,7 +272,7 @@ func TestConcurrency_RevokesEndEverySessionAndItsWrites_S7(t *testing.T) {
 				sent[v] = err == nil
 				return err
 			}
-			_, err := e.chat.RevokeUserSessions(ctx, e.app.OrgID, user)
+			_, err := e.chat.RevokeUserSessions(ctx, e.reach(), user)
 			return err
 		})
 		noErrors(t, "revokes and writes", errs)
@@ -375,7 +375,7 @@ func TestConcurrency_ExpiryWhileVisitorsWriteLosesNoAcceptedMessage_S6(t *testin
 				t.Fatalf("visitor %d still authenticates after expiry: %v", v, err)
 			}
 		}
-		sums, err := e.chat.AgentConversations(ctx, e.app.OrgID, "", kith.Page{Limit: 100})
+		sums, err := e.chat.AgentConversations(ctx, e.reach(), "", kith.Page{Limit: 100})
 		if err != nil || len(sums) != visitors {
 			t.Fatalf("agents see %d conversations (%v), want all %d", len(sums), err, visitors)
 		}
@@ -390,7 +390,7 @@ func TestConcurrency_ReadMarkersWithRepliesEndAtTheLastMessage(t *testing.T) {
 		const n = 8
 		noErrors(t, "replies and reads", atOnce(2*n, func(i int) error {
 			if i%2 == 0 {
-				_, err := e.chat.Reply(ctx, e.app.OrgID, conv, "", "Sam", body("reply", i))
+				_, err := e.chat.Reply(ctx, e.reach(), conv, "", "Sam", body("reply", i))
 				return err
 			}
 			return e.chat.MarkRead(ctx, tabs[i/2%2], conv)
@@ -405,7 +405,7 @@ func TestConcurrency_ReadMarkersWithRepliesEndAtTheLastMessage(t *testing.T) {
 		if c := e.conversation(conv); c.UserLastReadID != msgs[len(msgs)-1].ID {
 			t.Fatalf("read up to %s, want the last message %s", c.UserLastReadID, msgs[len(msgs)-1].ID)
 		}
-		sum, err := e.chat.AgentConversation(ctx, e.app.OrgID, conv)
+		sum, err := e.chat.AgentConversation(ctx, e.reach(), conv)
 		if err != nil || sum.Unread != 0 {
 			t.Fatalf("unread %v (%v) after reading everything, want 0", sum, err)
 		}

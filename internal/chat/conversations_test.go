@@ -78,12 +78,12 @@ func TestRead_AgentRepliesAreUnreadUntilRead(t *testing.T) {
 		visitor := e.anonymous("")
 		conv := e.converse(e.auth(visitor), "hello")
 		for _, text := range []string{"one", "two"} {
-			if _, err := e.chat.Reply(ctx, e.app.OrgID, conv, "", "Sam", text); err != nil {
+			if _, err := e.chat.Reply(ctx, e.reach(), conv, "", "Sam", text); err != nil {
 				t.Fatal(err)
 			}
 		}
 		unread := func() int {
-			sum, err := e.chat.AgentConversation(ctx, e.app.OrgID, conv)
+			sum, err := e.chat.AgentConversation(ctx, e.reach(), conv)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,9 +109,9 @@ func TestReply_AnotherOrganizationsConversationIsNotFound_V6(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		conv := e.converse(e.auth(e.anonymous("")), "hello")
 		other := newEnv(t, e.store)
-		_, err := other.chat.Reply(ctx, other.app.OrgID, conv, "", "Eve", "hi")
+		_, err := other.chat.Reply(ctx, other.reach(), conv, "", "Eve", "hi")
 		wantCode(t, err, kith.CodeNotFound)
-		_, err = other.chat.AgentMessages(ctx, other.app.OrgID, conv, kith.Page{})
+		_, err = other.chat.AgentMessages(ctx, other.reach(), conv, kith.Page{})
 		wantCode(t, err, kith.CodeNotFound)
 		if n := len(e.messages(conv)); n != 1 {
 			t.Fatalf("%d messages, want the visitor's only", n)

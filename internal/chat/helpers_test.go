@@ -228,3 +228,6 @@ func noErrors(t testing.TB, what string, errs []error) {
 
 // body is the text of the i-th message of a concurrent run.
 func body(what string, i int) string { return fmt.Sprintf("%s %d", what, i) }
+
+// reach is the agents' view of the env's organization: every app.
+func (e *env) reach() chat.Reach { return chat.Reach{OrgID: e.app.OrgID} }

@@ -395,17 +395,17 @@ func (s *Service) device(ctx context.Context, tx kith.Tx, app *kith.App, token s
 // anonymous conversations.
 func (s *Service) Logout(ctx context.Context, c *Caller) error {
 	return s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
-		_, err := s.revoke(ctx, tx, rec, c.App.OrgID, "", c.Session.ID, "logout")
+		_, err := s.revoke(ctx, tx, rec, c.App.OrgID, kith.SessionSelector{SessionID: c.Session.ID}, "logout")
 		return err
 	})
 }
 
-// revoke revokes the active sessions of a user, or the one session
-// sessionID, and records each revocation. It returns how many it revoked:
-// none when they had ended already.
-func (s *Service) revoke(ctx context.Context, tx kith.Tx, rec *recorder, orgID, userID, sessionID, why string) (int, error) {
+// revoke revokes the active sessions sel selects and records each
+// revocation. It returns how many it revoked: none when they had ended
+// already.
+func (s *Service) revoke(ctx context.Context, tx kith.Tx, rec *recorder, orgID string, sel kith.SessionSelector, why string) (int, error) {
 	now := s.now()
-	revoked, err := tx.RevokeSessions(ctx, orgID, userID, sessionID, now)
+	revoked, err := tx.RevokeSessions(ctx, orgID, sel, now)
 	if err != nil {
 		return 0, err
 	}

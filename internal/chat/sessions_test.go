@@ -287,14 +287,14 @@ func TestRevoke_AgentEndsOneSessionOrAll_S7(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		tok := func() *chat.Started { return e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")}) }
 		one, two, three := tok(), tok(), tok()
-		if err := e.chat.RevokeSession(ctx, e.app.OrgID, one.Session.ID); err != nil {
+		if err := e.chat.RevokeSession(ctx, e.reach(), one.Session.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.chat.Authenticate(ctx, one.Token); !hasCode(err, kith.CodeInvalidSession) {
 			t.Fatalf("the revoked session authenticates: %v", err)
 		}
 		e.auth(two)
-		n, err := e.chat.RevokeUserSessions(ctx, e.app.OrgID, one.User.ID)
+		n, err := e.chat.RevokeUserSessions(ctx, e.reach(), one.User.ID)
 		if err != nil || n != 2 {
 			t.Fatalf("revoke all: %d, %v; want the 2 still active", n, err)
 		}
@@ -304,7 +304,7 @@ func TestRevoke_AgentEndsOneSessionOrAll_S7(t *testing.T) {
 			}
 		}
 		// Revoking again is not an error and records nothing more.
-		if err := e.chat.RevokeSession(ctx, e.app.OrgID, one.Session.ID); err != nil {
+		if err := e.chat.RevokeSession(ctx, e.reach(), one.Session.ID); err != nil {
 			t.Fatal(err)
 		}
 		if got := e.events(one.User.ID, kith.EventSessionRevoked); len(got) != 3 {
@@ -317,8 +317,8 @@ func TestRevoke_AnotherOrganizationsSessionIsNotFound_V5(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		ada := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})
 		other := newEnv(t, e.store)
-		wantCode(t, other.chat.RevokeSession(ctx, other.app.OrgID, ada.Session.ID), kith.CodeNotFound)
-		_, err := other.chat.RevokeUserSessions(ctx, other.app.OrgID, ada.User.ID)
+		wantCode(t, other.chat.RevokeSession(ctx, other.reach(), ada.Session.ID), kith.CodeNotFound)
+		_, err := other.chat.RevokeUserSessions(ctx, other.reach(), ada.User.ID)
 		wantCode(t, err, kith.CodeNotFound)
 		e.auth(ada) // still standing
 	})

@@ -31,7 +31,7 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	convs, err := s.chat.AgentConversations(r.Context(), callerOrg(r), r.URL.Query().Get("user_id"), p)
+	convs, err := s.chat.AgentConversations(r.Context(), callerReach(r), r.URL.Query().Get("user_id"), p)
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.chat.AgentConversation(r.Context(), callerOrg(r), r.PathValue("id"))
+	c, err := s.chat.AgentConversation(r.Context(), callerReach(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	msgs, err := s.chat.AgentMessages(r.Context(), callerOrg(r), r.PathValue("id"), p)
+	msgs, err := s.chat.AgentMessages(r.Context(), callerReach(r), r.PathValue("id"), p)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (s *Server) replyToConversation(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	m, err := s.chat.Reply(r.Context(), callerOrg(r), r.PathValue("id"), "", name.To, req.Body)
+	m, err := s.chat.Reply(r.Context(), callerReach(r), r.PathValue("id"), "", name.To, req.Body)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ type sessionJSON struct {
 }
 
 func (s *Server) listUserSessions(w http.ResponseWriter, r *http.Request) error {
-	sessions, err := s.chat.UserSessions(r.Context(), callerOrg(r), r.PathValue("id"))
+	sessions, err := s.chat.UserSessions(r.Context(), callerReach(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (s *Server) listUserSessions(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request) error {
-	if err := s.chat.RevokeSession(r.Context(), callerOrg(r), r.PathValue("id")); err != nil {
+	if err := s.chat.RevokeSession(r.Context(), callerReach(r), r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -128,7 +128,7 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) revokeUserSessions(w http.ResponseWriter, r *http.Request) error {
-	n, err := s.chat.RevokeUserSessions(r.Context(), callerOrg(r), r.PathValue("id"))
+	n, err := s.chat.RevokeUserSessions(r.Context(), callerReach(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

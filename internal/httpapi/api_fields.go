@@ -14,6 +14,9 @@ type fieldRequest struct {
 }
 
 func (s *Server) createCustomField(w http.ResponseWriter, r *http.Request) error {
+	if err := requireOrg(r); err != nil {
+		return err
+	}
 	var req fieldRequest
 	if err := decode(r, &req); err != nil {
 		return err

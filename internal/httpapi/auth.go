@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/kith-chat/kith/internal/chat"
 	"github.com/kith-chat/kith/internal/kith"
 )
 
@@ -43,22 +44,48 @@ func fromBrowser(r *http.Request) bool {
 	return site != "" && site != "none"
 }
 
-// appKey carries the app of an authenticated server API request.
-type appKey struct{}
+// apiCaller is the app and token of an authenticated server API request.
+type apiCaller struct {
+	app   *kith.App
+	token *kith.AccessToken
+}
+
+type apiCallerKey struct{}
 
 // api wraps a server API handler: the token must have scope api, and the
-// handler finds the caller's app (and so organization) in the context.
+// handler finds the caller's app and token in the context.
 func (s *Server) api(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		app, _, err := s.authenticate(r, kith.ScopeAPI)
+		app, tok, err := s.authenticate(r, kith.ScopeAPI)
 		if err != nil {
 			return err
 		}
-		return h(w, r.WithContext(context.WithValue(r.Context(), appKey{}, app)))
+		return h(w, r.WithContext(context.WithValue(r.Context(), apiCallerKey{}, apiCaller{app, tok})))
 	}
 }
 
-// callerOrg returns the organization of the server API caller.
-func callerOrg(r *http.Request) string {
-	return r.Context().Value(appKey{}).(*kith.App).OrgID
+func callerOf(r *http.Request) apiCaller { return r.Context().Value(apiCallerKey{}).(apiCaller) }
+
+// callerOrg returns the organization of the server API caller: its
+// directory (users, accounts, workspaces, field definitions) is shared by
+// all its apps.
+func callerOrg(r *http.Request) string { return callerOf(r).app.OrgID }
+
+// callerReach is what of the organization the caller's token reaches:
+// its own app's conversations and sessions, or every app's with scope org.
+func callerReach(r *http.Request) chat.Reach {
+	c := callerOf(r)
+	if c.token.Has(kith.ScopeOrg) {
+		return chat.Reach{OrgID: c.app.OrgID}
+	}
+	return chat.Reach{OrgID: c.app.OrgID, AppID: c.app.ID}
+}
+
+// requireOrg refuses a request whose token lacks scope org.
+func requireOrg(r *http.Request) error {
+	if !callerOf(r).token.Has(kith.ScopeOrg) {
+		return kith.Errorf(kith.CodeInsufficientScope, "authorization",
+			"this changes every app of the organization: it needs an access token with the org scope")
+	}
+	return nil
 }

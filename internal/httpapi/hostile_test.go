@@ -540,3 +540,64 @@ func TestHostile_TheBrowserCannotPutAVerifiedUserInAWorkspace_V4(t *testing.T) {
 		}
 	})
 }
+
+func TestHostile_AnAPITokenReachesItsOwnAppUnlessItHasScopeOrg(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := httpapitest.New(t, st, httpapitest.Options{})
+		ctx := context.Background()
+		// A second app of the same organization, with a conversation.
+		other, otherTok, err := e.Apps.CreateApp(ctx, e.App.OrgID, "second site")
+		if err != nil {
+			t.Fatal(err)
+		}
+		mint := kithtest.Do(t, e.Server.URL, "POST", "/internal/auth-tokens.create",
+			map[string]string{"Authorization": otherTok.Secret}, `{"rev_info":{"user_ref":"shared-user"}}`)
+		var minted struct {
+			AccessToken string `json:"access_token"`
+		}
+		mint.Decode(t, &minted)
+		started := kithtest.Do(t, e.Server.URL, "POST", "/widget/v1/sessions", nil,
+			map[string]any{"app_id": other.ID, "session_token": minted.AccessToken})
+		var s httpapitest.WidgetSession
+		started.Decode(t, &s)
+		conv := startConversation(t, e, s.Session, "on the second site")
+		user := *s.User.ID
+
+		// The first app's api token: the shared directory, not the other
+		// app's conversations or sessions.
+		mine := e.APIToken
+		if r := e.Do("GET", "/api/v1/users/"+user, mine, nil); r.Status != http.StatusOK {
+			t.Fatalf("the organization's directory: %d %s", r.Status, r.Body)
+		}
+		for _, call := range []struct{ method, path string }{
+			{"GET", "/api/v1/conversations/" + conv},
+			{"GET", "/api/v1/conversations/" + conv + "/messages"},
+			{"POST", "/api/v1/conversations/" + conv + "/messages"},
+		} {
+			r := e.Do(call.method, call.path, mine, map[string]string{"body": "hi"})
+			wantError(t, r, http.StatusNotFound, kith.CodeNotFound, "")
+		}
+		if list := e.Do("GET", "/api/v1/conversations", mine, nil).JSON(t)["data"].([]any); len(list) != 0 {
+			t.Fatalf("the first app lists %d of the second app's conversations", len(list))
+		}
+		if list := e.Do("GET", "/api/v1/users/"+user+"/sessions", mine, nil).JSON(t)["data"].([]any); len(list) != 0 {
+			t.Fatalf("the first app lists %d of the second app's sessions", len(list))
+		}
+		if r := e.Do("DELETE", "/api/v1/users/"+user+"/sessions", mine, nil); r.JSON(t)["revoked"] != float64(0) {
+			t.Fatalf("the first app revoked the second app's sessions: %s", r.Body)
+		}
+		sessions, _ := st.Sessions(ctx, e.App.OrgID, user)
+		wantError(t, e.Do("DELETE", "/api/v1/sessions/"+sessions[0].ID, mine, nil), http.StatusNotFound, kith.CodeNotFound, "")
+		if r := e.Do("GET", "/widget/v1/conversations", s.Session, nil); r.Status != http.StatusOK {
+			t.Fatalf("the second app's session was revoked by the first app's token: %d", r.Status)
+		}
+		// With scope org, the whole organization.
+		org := e.NewToken(kith.ScopeAPI, kith.ScopeOrg)
+		if r := e.Do("POST", "/api/v1/conversations/"+conv+"/messages", org, map[string]string{"body": "hello from support"}); r.Status != http.StatusCreated {
+			t.Fatalf("an org token replying to another app's conversation: %d %s", r.Status, r.Body)
+		}
+		if r := e.Do("DELETE", "/api/v1/sessions/"+sessions[0].ID, org, nil); r.Status != http.StatusNoContent {
+			t.Fatalf("an org token revoking another app's session: %d %s", r.Status, r.Body)
+		}
+	})
+}

@@ -18,8 +18,9 @@ func TestLimits_LargeBodyIs413_F6(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
 	e := httpapitest.New(t, st, httpapitest.Options{Limits: httpapi.Limits{MaxBodyBytes: 1024}})
 	big := `{"rev_info":{"user_ref":"u","user_traits":{"display_name":"` + strings.Repeat("x", 2048) + `"}}}`
+	orgToken := e.NewToken(kith.ScopeSessions, kith.ScopeAPI, kith.ScopeOrg)
 	for _, path := range []string{"/internal/auth-tokens.create", "/widget/authenticate-user", "/api/v1/custom-fields"} {
-		r := e.Do("POST", path, e.APIToken, big)
+		r := e.Do("POST", path, orgToken, big)
 		wantError(t, r, http.StatusRequestEntityTooLarge, kith.CodeTooLarge, "")
 	}
 	if got := records(t, e); got != [3]int{} {

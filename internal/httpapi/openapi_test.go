@@ -393,10 +393,14 @@ func TestOpenAPI_DocumentIsConsistent(t *testing.T) {
 		if scope != "" && len(sec) == 0 {
 			t.Errorf("%s: needs an access token with scope %s, but security is empty", key, scope)
 		}
+		want := []any{scope}
+		if key == "POST /api/v1/custom-fields" {
+			want = []any{scope, "org"} // definitions hold for every app of the organization
+		}
 		for _, req := range sec {
 			for scheme, scopes := range req.(map[string]any) {
-				if scheme != "AccessToken" && scheme != "BearerToken" || !reflect.DeepEqual(scopes, []any{scope}) {
-					t.Errorf("%s: security %s asks for scopes %v, want AccessToken or BearerToken [%s]", key, scheme, scopes, scope)
+				if scheme != "AccessToken" && scheme != "BearerToken" || !reflect.DeepEqual(scopes, want) {
+					t.Errorf("%s: security %s asks for scopes %v, want AccessToken or BearerToken %v", key, scheme, scopes, want)
 				}
 			}
 		}
@@ -472,7 +476,7 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 		return tok.Secret
 	}
 	sessions := sessionsTok.Secret
-	apiTok := newToken(kith.ScopeSessions, kith.ScopeAPI)
+	apiTok := newToken(kith.ScopeSessions, kith.ScopeAPI, kith.ScopeOrg)
 	apiOnly := newToken(kith.ScopeAPI)
 	bearer := func(tok string) string { return "Bearer " + tok }
 
@@ -604,6 +608,9 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 		c.do(docCall{method: method, path: path, id: "usr_x", body: body, token: apiTok, origin: "https://shop.example",
 			want: 403, code: kith.CodeBackendOnly})
 	}
+	// Defining a field changes every app: api alone is not enough.
+	c.do(docCall{method: "POST", path: "/api/v1/custom-fields", token: bearer(apiOnly), want: 403, code: kith.CodeInsufficientScope,
+		body: c.example("#/paths/~1api~1v1~1custom-fields/post/requestBody", "text")})
 
 	// 404.
 	for _, path := range []string{"/api/v1/users/{id}", "/api/v1/users/{id}/events", "/api/v1/accounts/{id}", "/api/v1/workspaces/{id}"} {

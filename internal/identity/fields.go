@@ -6,6 +6,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -119,7 +120,7 @@ func NewFieldDefinition(object kith.Object, name string, typ kith.FieldType, val
 	switch object {
 	case kith.ObjectUser, kith.ObjectAccount, kith.ObjectWorkspace:
 	default:
-		return nil, kith.Errorf(kith.CodeInvalidField, "object", "object must be user, account or workspace, not %q", object)
+		return nil, kith.Errorf(kith.CodeInvalidField, "object", "object must be user, account or workspace")
 	}
 	if err := FieldName("name", name); err != nil {
 		return nil, err
@@ -138,7 +139,8 @@ func NewFieldDefinition(object kith.Object, name string, typ kith.FieldType, val
 		}
 		for i, v := range values {
 			if _, err := Text("values", v, 255); err != nil || v == "" || slices.Contains(values[:i], v) {
-				return nil, kith.Errorf(kith.CodeInvalidField, "values", "value %q is empty, repeated or too long", v)
+				return nil, kith.Errorf(kith.CodeInvalidField, "values["+strconv.Itoa(i)+"]",
+					"values[%d] is empty, repeated, too long or not a plain name", i)
 			}
 		}
 	default:

@@ -256,13 +256,13 @@ func TestNewFieldDefinition_Validates_F5(t *testing.T) {
 		{name: "enum of 201", object: kith.ObjectUser, field: "tnt__plan", typ: kith.FieldEnum, values: hundreds(201),
 			code: kith.CodeTooLong, codeField: "values"},
 		{name: "enum repeated value", object: kith.ObjectUser, field: "tnt__plan", typ: kith.FieldEnum,
-			values: []string{"free", "pro", "free"}, code: kith.CodeInvalidField, codeField: "values"},
+			values: []string{"free", "pro", "free"}, code: kith.CodeInvalidField, codeField: "values[2]"},
 		{name: "enum empty value", object: kith.ObjectUser, field: "tnt__plan", typ: kith.FieldEnum,
-			values: []string{"free", ""}, code: kith.CodeInvalidField, codeField: "values"},
+			values: []string{"free", ""}, code: kith.CodeInvalidField, codeField: "values[1]"},
 		{name: "enum value of 256 runes", object: kith.ObjectUser, field: "tnt__plan", typ: kith.FieldEnum,
-			values: []string{strings.Repeat("é", 256)}, code: kith.CodeInvalidField, codeField: "values"},
+			values: []string{strings.Repeat("é", 256)}, code: kith.CodeInvalidField, codeField: "values[0]"},
 		{name: "enum value with a control character", object: kith.ObjectUser, field: "tnt__plan", typ: kith.FieldEnum,
-			values: []string{"pro\n"}, code: kith.CodeInvalidField, codeField: "values"},
+			values: []string{"pro\n"}, code: kith.CodeInvalidField, codeField: "values[0]"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -101,11 +101,10 @@ type Writer interface {
 	UpdateDevice(ctx context.Context, d *Device) error
 	CreateSession(ctx context.Context, s *Session) error
 	UpdateSession(ctx context.Context, s *Session) error
-	// RevokeSessions revokes active sessions and returns those it revoked:
-	// a user's (all of them when sessionID is empty, else that one), or,
-	// when userID is empty, the one session sessionID. With neither it
+	// RevokeSessions revokes the active sessions sel selects and returns
+	// those it revoked. A selector with neither a user nor a session
 	// revokes nothing.
-	RevokeSessions(ctx context.Context, orgID, userID, sessionID string, at time.Time) ([]*Session, error)
+	RevokeSessions(ctx context.Context, orgID string, sel SessionSelector, at time.Time) ([]*Session, error)
 	// Redeem records that a device redeemed a session token.
 	Redeem(ctx context.Context, appID, jti, deviceID string, expires time.Time) error
 
@@ -230,6 +229,12 @@ type ConversationSummary struct {
 	*Conversation
 	LastMessage *Message // nil for none
 	Unread      int
+}
+
+// SessionSelector selects widget sessions: a user's (all of them, or the
+// one SessionID), or the one SessionID; AppID, when set, keeps that app's.
+type SessionSelector struct {
+	UserID, SessionID, AppID string
 }
 
 // LiveEventFilter selects the events that concern any of a user, a device

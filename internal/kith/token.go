@@ -11,7 +11,11 @@ type Scope string
 // The scopes an AAT can carry.
 const (
 	ScopeSessions Scope = "sessions" // mint session tokens (M1, M2)
-	ScopeAPI      Scope = "api"      // call the server API
+	ScopeAPI      Scope = "api"      // call the server API, for the token's own app
+	// ScopeOrg widens api to every app of the organization: their
+	// conversations and sessions, and the custom field definitions they
+	// share. Without it a token reaches its own app's only.
+	ScopeOrg Scope = "org"
 )
 
 // AccessToken is an application access token (AAT) as stored: only its hash

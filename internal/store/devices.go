@@ -84,17 +84,20 @@ func (t *txn) UpdateSession(ctx context.Context, s *kith.Session) error {
 	return affected(res, err, "session")
 }
 
-func (t *txn) RevokeSessions(ctx context.Context, orgID, userID, sessionID string, at time.Time) ([]*kith.Session, error) {
-	if userID == "" && sessionID == "" {
+func (t *txn) RevokeSessions(ctx context.Context, orgID string, sel kith.SessionSelector, at time.Time) ([]*kith.Session, error) {
+	if sel.UserID == "" && sel.SessionID == "" {
 		return nil, nil // a caller's bug must not revoke the whole organization
 	}
 	var w where
 	w.add("org_id = ?", orgID)
-	if userID != "" {
-		w.add("user_id = ?", userID)
+	if sel.UserID != "" {
+		w.add("user_id = ?", sel.UserID)
 	}
-	if sessionID != "" {
-		w.add("id = ?", sessionID)
+	if sel.SessionID != "" {
+		w.add("id = ?", sel.SessionID)
+	}
+	if sel.AppID != "" {
+		w.add("app_id = ?", sel.AppID)
 	}
 	w.conds = append(w.conds, "revoked_at IS NULL")
 	w.add("expires_at > ?", us(at))

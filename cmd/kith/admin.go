@@ -37,7 +37,7 @@ func admin(ctx context.Context, group string, args []string, stdout io.Writer) e
 		org = fs.String("org", apps.DefaultOrg, "organization name or id")
 	case "apps update":
 		fs.Var(&set, "set", "NAME=VALUE, repeatable")
-	case "apps show", "tokens revoke":
+	case "apps show", "apps rotate-session-secret", "tokens revoke":
 	case "tokens create":
 		appID = fs.String("app", "", "app id")
 		scopes = fs.String("scopes", "sessions", "comma-separated scopes: sessions, api (its own app), org (every app of the organization)")
@@ -57,7 +57,8 @@ func admin(ctx context.Context, group string, args []string, stdout io.Writer) e
 	if err != nil {
 		return err
 	}
-	needPositional := group+" "+sub == "apps update" || group+" "+sub == "apps show" || group+" "+sub == "tokens revoke"
+	needPositional := group+" "+sub == "apps update" || group+" "+sub == "apps show" ||
+		group+" "+sub == "apps rotate-session-secret" || group+" "+sub == "tokens revoke"
 	if needPositional && len(pos) != 1 || !needPositional && len(pos) != 0 {
 		return fmt.Errorf("%w: kith %s %s: unexpected arguments %q", errUsage, group, sub, pos)
 	}
@@ -110,6 +111,13 @@ func admin(ctx context.Context, group string, args []string, stdout io.Writer) e
 			return explain(err)
 		}
 		return out.app(app)
+	case "apps rotate-session-secret":
+		if err := svc.RotateSessionSecret(ctx, pos[0]); err != nil {
+			return explain(err)
+		}
+		return out.print(map[string]any{"app_id": pos[0], "rotated": true},
+			"Rotated the session-signing secret of %s: session tokens not yet redeemed no longer work; widget sessions already started go on.\n",
+			pos[0])
 	case "tokens create":
 		var ttl time.Duration
 		if *expires != "" {

@@ -70,6 +70,10 @@ func newSite(t *testing.T) *site {
 	srv := httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	t.Cleanup(srv.Close)
 	s.url = srv.URL
+	// A new app serves only Kith's own pages: the company lists its site,
+	// from the CLI beside the running server.
+	var updated map[string]any
+	kithJSON(t, dir, &updated, "apps", "update", s.appID, "--set", "allowed_origins="+s.url, "--db", db)
 	return s
 }
 

@@ -40,6 +40,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.Var(&budgets, "budget", "a budget of what browsers write, such as messages.session=20/min (repeatable; env KITH_BUDGETS, comma-separated)")
 	proxies := fs.String("trusted-proxies", os.Getenv("KITH_TRUSTED_PROXIES"),
 		"reverse proxies (comma-separated addresses or CIDRs) whose X-Forwarded-For names the client (env KITH_TRUSTED_PROXIES)")
+	metricsTokenFile := fs.String("metrics-token-file", os.Getenv("KITH_METRICS_TOKEN_FILE"),
+		"file holding the bearer token GET /metrics asks for (env KITH_METRICS_TOKEN, or KITH_METRICS_TOKEN_FILE); without one, no /metrics")
 	demo := fs.Bool("demo", true, "serve /demo, a page with the widget of the default organization's first app")
 	housekeeping := fs.Duration("housekeeping", 10*time.Minute, "how often to expire idle anonymous users and old live events")
 	if _, err := parse(fs, args); err != nil {
@@ -68,9 +70,16 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	metricsToken, err := secretFrom("KITH_METRICS_TOKEN", *metricsTokenFile)
+	if err != nil {
+		return err
+	}
+	if metricsToken == "" {
+		log.Info("metrics are off: set KITH_METRICS_TOKEN to serve /metrics to a scraper that sends it as a Bearer token")
+	}
 	api := httpapi.New(httpapi.Config{Store: st, Logger: log, Limits: httpapi.Limits{
 		MaxBodyBytes: *maxBody, TokenRate: *tokenRate, TokenBurst: *tokenBurst, TrustedProxies: trusted},
-		Budgets: &policy, NoDemo: !*demo})
+		Budgets: &policy, NoDemo: !*demo, MetricsToken: metricsToken})
 	go api.Chat().RunExpiry(ctx, *housekeeping)
 	srv := &http.Server{
 		Handler:           api,
@@ -130,6 +139,19 @@ func budgetPolicy(flags []string) (budget.Policy, error) {
 		}
 	}
 	return p, nil
+}
+
+// secretFrom reads a secret from the environment variable env, or from
+// the file path (Docker and Kubernetes secrets), which wins when given.
+func secretFrom(env, path string) (string, error) {
+	if path == "" {
+		return os.Getenv(env), nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("read the %s file: %w", env, err)
+	}
+	return strings.TrimSpace(string(b)), nil
 }
 
 // parseProxies reads a comma-separated list of addresses and CIDRs.

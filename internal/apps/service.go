@@ -122,6 +122,17 @@ func (s *Service) UpdateSettings(ctx context.Context, appID string, set []string
 	return app, err
 }
 
+// RotateSessionSecret gives an app a new secret to sign its session tokens
+// with. Tokens signed with the old one and not yet redeemed stop working at
+// once (they are meant to be redeemed within moments); widget sessions
+// already started are not signed and go on.
+func (s *Service) RotateSessionSecret(ctx context.Context, appID string) error {
+	secret := keys.NewSessionSecret()
+	return s.Store.Tx(ctx, func(ctx context.Context, tx kith.Tx) error {
+		return tx.UpdateAppSessionSecret(ctx, appID, secret)
+	})
+}
+
 // CreateToken makes a new access token for an app. A zero ttl never
 // expires.
 func (s *Service) CreateToken(ctx context.Context, appID string, scopes []kith.Scope, ttl time.Duration) (*NewToken, error) {

@@ -48,6 +48,10 @@ func SetSetting(s *kith.AppSettings, name, value string) error {
 			if o = strings.TrimSpace(o); o == "" {
 				continue
 			}
+			if o == kith.AnyOrigin {
+				origins = append(origins, o)
+				continue
+			}
 			if err := checkOrigin(name, o); err != nil {
 				return err
 			}

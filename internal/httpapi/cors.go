@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -12,8 +13,9 @@ import (
 // answer CORS. A preflight cannot say which app it is for (the app is in
 // the body or the session), so every preflight of a widget path is allowed
 // and reveals nothing; the request itself is refused unless its origin is
-// one of the app's allowed_origins. An app without allowed origins allows
-// every origin, which suits development; production apps should list theirs.
+// one of the app's allowed_origins, or Kith's own origin (the demo page).
+// A new app allows no other origin until its site is listed, so that a page
+// elsewhere cannot borrow it; "*" allows every origin.
 
 // preflight answers the CORS preflight of the widget's endpoints.
 func preflight(w http.ResponseWriter, r *http.Request) {
@@ -36,7 +38,7 @@ func allowOrigin(w http.ResponseWriter, r *http.Request, app *kith.App) error {
 	if origin == "" {
 		return nil // not a browser's cross-origin request
 	}
-	if !originAllowed(app, origin) {
+	if !originAllowed(app, r, origin) {
 		return kith.Errorf(kith.CodeOriginNotAllowed, "origin",
 			"this page's origin is not among the app's allowed_origins")
 	}
@@ -44,9 +46,15 @@ func allowOrigin(w http.ResponseWriter, r *http.Request, app *kith.App) error {
 	return nil
 }
 
-func originAllowed(app *kith.App, origin string) bool {
+// originAllowed reports whether a page of origin may use app: Kith's own
+// pages always may (an origin whose host is the one the request was sent
+// to), others when allowed_origins lists them or is "*".
+func originAllowed(app *kith.App, r *http.Request, origin string) bool {
+	if u, err := url.Parse(origin); err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
 	allowed := app.Settings.AllowedOrigins
-	return len(allowed) == 0 || slices.Contains(allowed, strings.ToLower(origin))
+	return slices.Contains(allowed, kith.AnyOrigin) || slices.Contains(allowed, strings.ToLower(origin))
 }
 
 // echoOrigin lets a page read an error answered before its app is known

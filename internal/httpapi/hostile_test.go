@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"runtime"
 	"strconv"
@@ -600,4 +601,57 @@ func TestHostile_AnAPITokenReachesItsOwnAppUnlessItHasScopeOrg(t *testing.T) {
 			t.Fatalf("an org token revoking another app's session: %d %s", r.Status, r.Body)
 		}
 	})
+}
+
+func TestHostile_MetricsAreServedOnlyWithTheirToken(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	e := httpapitest.New(t, st, httpapitest.Options{})
+	for token, want := range map[string]int{"": 401, "wrong": 401, httpapitest.MetricsToken: 200} {
+		if r := e.Do("GET", "/metrics", token, nil); r.Status != want {
+			t.Errorf("/metrics with token %q: %d, want %d", token, r.Status, want)
+		}
+	}
+	// Without a token configured, there are no metrics to read at all.
+	off := httptest.NewServer(httpapi.New(httpapi.Config{Store: st}))
+	defer off.Close()
+	if r := kithtest.Do(t, off.URL, "GET", "/metrics", map[string]string{"Authorization": "Bearer anything"}, nil); r.Status != http.StatusNotFound {
+		t.Fatalf("/metrics without a configured token: %d, want 404", r.Status)
+	}
+}
+
+func TestHostile_EveryAnswerForbidsContentSniffing(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	e := httpapitest.New(t, st, httpapitest.Options{})
+	for _, path := range []string{"/api/v1/users", "/widget/v1/conversations", "/nope", "/widget.js", "/healthz", "/demo"} {
+		r := e.Do("GET", path, e.APIToken, nil)
+		if got := r.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("GET %s (%d): X-Content-Type-Options %q, want nosniff", path, r.Status, got)
+		}
+	}
+}
+
+func TestHostile_ANewAppServesOnlyItsOwnOriginsPages(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	e := httpapitest.New(t, st, httpapitest.Options{})
+	start := func(origin string) *kithtest.Response {
+		return kithtest.Do(t, e.Server.URL, "POST", "/widget/v1/sessions", map[string]string{"Origin": origin},
+			map[string]any{"app_id": e.App.ID})
+	}
+	// A page elsewhere cannot borrow a new app...
+	wantError(t, start("https://evil.example"), http.StatusForbidden, kith.CodeOriginNotAllowed, "origin")
+	// ...while Kith's own pages (the demo) work at once.
+	if r := start(e.Server.URL); r.Status != http.StatusCreated {
+		t.Fatalf("Kith's own origin: %d %s", r.Status, r.Body)
+	}
+	for _, set := range []string{"allowed_origins=https://shop.example", "allowed_origins=*"} {
+		if _, err := e.Apps.UpdateSettings(context.Background(), e.App.ID, []string{set}); err != nil {
+			t.Fatal(err)
+		}
+		if r := start("https://shop.example"); r.Status != http.StatusCreated {
+			t.Fatalf("with %s, the shop: %d %s", set, r.Status, r.Body)
+		}
+	}
+	if r := start("https://anywhere.example"); r.Status != http.StatusCreated {
+		t.Fatalf("with allowed_origins=*, any origin: %d %s", r.Status, r.Body)
+	}
 }

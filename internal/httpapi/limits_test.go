@@ -67,7 +67,7 @@ func TestHealth_LiveReadyAndMetrics(t *testing.T) {
 		}
 	}
 	e.Do("POST", "/auth-tokens.create", e.SessionsToken, `{"rev_info":{"user_ref":"m"}}`)
-	m := e.Do("GET", "/metrics", "", nil)
+	m := e.Do("GET", "/metrics", httpapitest.MetricsToken, nil)
 	for _, want := range []string{`kith_session_tokens_issued_total{method="session_token"} 1`,
 		`kith_http_requests_total{code="201",method="POST",route="POST /auth-tokens.create"} 1`,
 		`kith_users_created_total{trust="verified"} 1`} {

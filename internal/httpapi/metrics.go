@@ -1,10 +1,13 @@
 package httpapi
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/kith-chat/kith/internal/kith"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -56,4 +59,22 @@ func (m *metrics) observe(route, method string, status int, d time.Duration) {
 
 func metricsHandler(reg *prometheus.Registry) http.Handler {
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+}
+
+// metricsAuth serves h to requests that carry token as a Bearer token,
+// compared in constant time; without a token, /metrics is not served.
+func metricsAuth(token string, h http.Handler) handlerFunc {
+	want := sha256.Sum256([]byte(token))
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if token == "" {
+			return kith.Errorf(kith.CodeNotFound, "",
+				"metrics are off: start kith serve with KITH_METRICS_TOKEN (or --metrics-token-file) and scrape with that bearer token")
+		}
+		got := sha256.Sum256([]byte(bearerToken(r)))
+		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			return kith.Errorf(kith.CodeInvalidAccessToken, "authorization", "send the metrics token as a Bearer token")
+		}
+		h.ServeHTTP(w, r)
+		return nil
+	}
 }

@@ -25,6 +25,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-Id", id)
+		// Every answer says what it is: no browser may guess a JSON error
+		// or a widget message into HTML.
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
 		r.Body = http.MaxBytesReader(w, r.Body, s.limits.MaxBodyBytes)
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}

@@ -76,6 +76,10 @@ type Config struct {
 	// Budgets bound what browsers write (F8); budget.DefaultPolicy when
 	// nil, and &budget.Policy{} for none.
 	Budgets *budget.Policy
+	// MetricsToken is the bearer token GET /metrics asks for; without one
+	// /metrics is not served, since the figures tell outsiders how busy a
+	// site is and which routes fail.
+	MetricsToken string
 }
 
 // New returns a server for the store in cfg.
@@ -129,7 +133,7 @@ func (s *Server) routes(reg *prometheus.Registry, cfg Config) http.Handler {
 	// Operations.
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", metricsHandler(reg))
+	mux.Handle("GET /metrics", s.adapt(metricsAuth(cfg.MetricsToken, metricsHandler(reg))))
 	mux.HandleFunc("GET /api/openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
 		_, _ = w.Write(api.OpenAPI)

@@ -49,7 +49,7 @@ func (s *Server) widgetEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if origin := r.Header.Get("Origin"); origin != "" && !originAllowed(app, origin) {
+	if origin := r.Header.Get("Origin"); origin != "" && !originAllowed(app, r, origin) {
 		return kith.Errorf(kith.CodeOriginNotAllowed, "origin", "this page's origin is not among the app's allowed_origins")
 	}
 	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {

@@ -374,7 +374,7 @@ func TestWidget_InvalidClaimStartsAnonymousAndSaysWhyToTheOperator_F3_F9(t *test
 		if strings.Contains(logs, `"bad"`) {
 			t.Error("the logs repeat a claimed value")
 		}
-		m := e.Do("GET", "/metrics", "", nil)
+		m := e.Do("GET", "/metrics", httpapitest.MetricsToken, nil)
 		if !strings.Contains(string(m.Body), `kith_claims_refused_total{reason="invalid_user_ref"} 1`) {
 			t.Errorf("the metrics do not count the refusals by reason")
 		}

@@ -18,6 +18,9 @@ import (
 	"github.com/kith-chat/kith/internal/storetest"
 )
 
+// MetricsToken is the token the test servers ask GET /metrics for.
+const MetricsToken = "kith-test-metrics-token"
+
 // Env is a running server with one app.
 type Env struct {
 	t      testing.TB
@@ -53,11 +56,12 @@ func New(t testing.TB, st *store.Store, opts Options) *Env {
 	}
 	logs := &kithtest.SyncBuffer{}
 	srv := httpapi.New(httpapi.Config{
-		Store:   st,
-		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Limits:  opts.Limits,
-		Now:     opts.Now,
-		Budgets: opts.Budgets,
+		Store:        st,
+		Logger:       slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Limits:       opts.Limits,
+		Now:          opts.Now,
+		Budgets:      opts.Budgets,
+		MetricsToken: MetricsToken,
 	})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)

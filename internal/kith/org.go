@@ -48,14 +48,19 @@ type AppSettings struct {
 	// OnLogin is the default for what login does to the anonymous user (S5).
 	OnLogin OnLogin
 	// AllowedOrigins are the web origins the widget may run on (CORS and
-	// WebSocket). Empty means any origin.
+	// WebSocket), besides Kith's own (the demo page), which is always
+	// allowed. Empty allows Kith's own only; AnyOrigin allows every origin.
 	AllowedOrigins []string
 	// SessionTokenMaxLifetime caps the lifetime of the session tokens the
 	// app issues, whatever the request asks for.
 	SessionTokenMaxLifetime time.Duration
 }
 
-// DefaultAppSettings returns the settings a new app starts with.
+// AnyOrigin in AllowedOrigins lets the widget run on every origin.
+const AnyOrigin = "*"
+
+// DefaultAppSettings returns the settings a new app starts with: none of
+// them lets a page of another site use the app until its origin is listed.
 func DefaultAppSettings() AppSettings {
 	return AppSettings{
 		EmailUnique:             true,

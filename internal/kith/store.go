@@ -77,6 +77,9 @@ type Writer interface {
 	CreateOrg(ctx context.Context, o *Org) error
 	CreateApp(ctx context.Context, a *App) error
 	UpdateAppSettings(ctx context.Context, appID string, s AppSettings) error
+	// UpdateAppSessionSecret replaces the secret an app signs its session
+	// tokens with.
+	UpdateAppSessionSecret(ctx context.Context, appID string, secret []byte) error
 
 	CreateAccessToken(ctx context.Context, t *AccessToken) error
 	// RevokeAccessToken marks a token revoked; revoking twice keeps the

@@ -54,6 +54,11 @@ func (t *txn) CreateApp(ctx context.Context, a *kith.App) error {
 	return classify(err)
 }
 
+func (t *txn) UpdateAppSessionSecret(ctx context.Context, appID string, secret []byte) error {
+	res, err := t.q.ExecContext(ctx, `UPDATE apps SET session_secret = $2 WHERE id = $1`, appID, secret)
+	return affected(res, err, "app")
+}
+
 func (t *txn) UpdateAppSettings(ctx context.Context, appID string, s kith.AppSettings) error {
 	res, err := t.q.ExecContext(ctx, `UPDATE apps SET verification_required = $2, email_unique = $3,
 		anonymous_expiry_us = $4, on_login = $5, allowed_origins = $6, session_token_max_lifetime_us = $7

@@ -655,3 +655,20 @@ func TestHostile_ANewAppServesOnlyItsOwnOriginsPages(t *testing.T) {
 		t.Fatalf("with allowed_origins=*, any origin: %d %s", r.Status, r.Body)
 	}
 }
+
+func TestHostile_RefusalsRepeatNoValueThatWasSent_F1(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	e := httpapitest.New(t, st, httpapitest.Options{})
+	org := e.NewToken(kith.ScopeAPI, kith.ScopeOrg)
+	const secret = "kith_secret_pasted_here"
+	for _, body := range []map[string]any{
+		{"object": secret, "name": "tnt__x", "type": "text"},
+		{"object": "user", "name": "tnt__plan", "type": "enum", "values": []string{"free", secret, secret}},
+		{"object": "user", "name": "tnt__plan", "type": secret},
+	} {
+		r := e.Do("POST", "/api/v1/custom-fields", org, body)
+		if r.Status != http.StatusBadRequest || strings.Contains(string(r.Body), secret) {
+			t.Fatalf("%v: %d %s, want a 400 that does not repeat the value", body, r.Status, r.Body)
+		}
+	}
+}

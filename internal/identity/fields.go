@@ -145,7 +145,7 @@ func NewFieldDefinition(object kith.Object, name string, typ kith.FieldType, val
 		}
 	default:
 		return nil, kith.Errorf(kith.CodeInvalidField, "type",
-			"type must be text, number, boolean, date or enum, not %q", typ)
+			"type must be text, number, boolean, date or enum")
 	}
 	return &kith.CustomField{Object: object, Name: name, Type: typ, Values: values}, nil
 }

@@ -278,8 +278,14 @@ func TestBinary_ServeWithoutConfigurationUsesSQLiteInKithData_D1(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "kith-data", "kith.db")); err != nil {
 		t.Fatalf("no database in ./kith-data: %v", err)
 	}
-	// First run: a default app, and the way to /demo, to chat at once.
-	m := regexp.MustCompile(`made one: (app_[a-z0-9]+)\.\nOpen (http://\S+/demo)`).FindStringSubmatch(srv.logs.String())
+	// First run: a default app, and the way to /demo, to chat at once. It
+	// is printed just after the listening line: wait for it.
+	welcome := regexp.MustCompile(`made one: (app_[a-z0-9]+)\.\nOpen (http://\S+/demo)`)
+	m := welcome.FindStringSubmatch(srv.logs.String())
+	for deadline := time.Now().Add(10 * time.Second); m == nil && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		m = welcome.FindStringSubmatch(srv.logs.String())
+	}
 	if m == nil {
 		t.Fatalf("the first start does not say how to open /demo:\n%s", srv.logs.String())
 	}

@@ -71,7 +71,7 @@ func (s *Service) Reply(ctx context.Context, r Reach, conversationID, agentID, a
 		agentName = "Support"
 	}
 	var m *kith.Message
-	err = s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+	err = s.tx(ctx, r.OrgID, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
 		conv, err := s.conversation(ctx, tx, r, conversationID)
 		if err != nil {
 			return err
@@ -103,7 +103,7 @@ func (s *Service) UserSessions(ctx context.Context, r Reach, userID string) ([]*
 // RevokeSession revokes one widget session within reach (S7); its live
 // connections close. A session that has ended already stays so.
 func (s *Service) RevokeSession(ctx context.Context, r Reach, sessionID string) error {
-	return s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+	return s.tx(ctx, r.OrgID, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
 		sess, err := tx.Session(ctx, sessionID)
 		if err != nil {
 			return err
@@ -120,7 +120,7 @@ func (s *Service) RevokeSession(ctx context.Context, r Reach, sessionID string) 
 // reach (S7) and returns how many there were.
 func (s *Service) RevokeUserSessions(ctx context.Context, r Reach, userID string) (int, error) {
 	var n int
-	err := s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+	err := s.tx(ctx, r.OrgID, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
 		if _, err := tx.User(ctx, r.OrgID, userID); err != nil {
 			return err
 		}

@@ -50,11 +50,11 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC().Truncate(time.Microsecond)
 }
 
-// tx runs fn in a transaction and, once it has committed, publishes the
-// live events fn recorded.
-func (s *Service) tx(ctx context.Context, fn func(ctx context.Context, tx kith.Tx, rec *recorder) error) error {
+// tx runs fn in a transaction of the organization's lane (kith.Store.TxIn)
+// and, once it has committed, publishes the live events fn recorded.
+func (s *Service) tx(ctx context.Context, orgID string, fn func(ctx context.Context, tx kith.Tx, rec *recorder) error) error {
 	var rec recorder
-	err := s.Store.Tx(ctx, func(ctx context.Context, tx kith.Tx) error {
+	err := s.Store.TxIn(ctx, orgID, func(ctx context.Context, tx kith.Tx) error {
 		rec = recorder{tx: tx}
 		return fn(ctx, tx, &rec)
 	})
@@ -78,7 +78,7 @@ func (s *Service) tx(ctx context.Context, fn func(ctx context.Context, tx kith.T
 // run, which it may change; c itself is never changed.
 func (s *Service) callerTx(ctx context.Context, c *Caller,
 	fn func(ctx context.Context, tx kith.Tx, rec *recorder, c *Caller) error) error {
-	return s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+	return s.tx(ctx, c.App.OrgID, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
 		sess, err := tx.Session(ctx, c.Session.ID)
 		if errors.Is(err, kith.ErrNotFound) || (err == nil && !sess.Active(s.now())) {
 			return errSessionEnded()

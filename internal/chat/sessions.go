@@ -95,7 +95,7 @@ func (s *Service) Start(ctx context.Context, app *kith.App, req StartRequest) (*
 	// from what the database holds.
 	var st *Started
 	if claims != nil || (req.Claim != nil && failure == nil) {
-		err := s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+		err := s.tx(ctx, app.OrgID, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
 			// A run that succeeded and was then rolled back must not leave
 			// its session behind for a later run that refuses the claim.
 			st = nil
@@ -127,7 +127,7 @@ func (s *Service) Start(ctx context.Context, app *kith.App, req StartRequest) (*
 		}
 	}
 	if st == nil {
-		err := s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+		err := s.tx(ctx, app.OrgID, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
 			dev, devToken, err := s.device(ctx, tx, app, req.DeviceToken, now)
 			if err != nil {
 				return err
@@ -394,7 +394,7 @@ func (s *Service) device(ctx context.Context, tx kith.Tx, app *kith.App, token s
 // anonymous session on the same device, which sees only that device's
 // anonymous conversations.
 func (s *Service) Logout(ctx context.Context, c *Caller) error {
-	return s.tx(ctx, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
+	return s.tx(ctx, c.App.OrgID, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
 		_, err := s.revoke(ctx, tx, rec, c.App.OrgID, kith.SessionSelector{SessionID: c.Session.ID}, "logout")
 		return err
 	})

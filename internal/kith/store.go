@@ -153,6 +153,13 @@ type Store interface {
 	// (storetest), so that breaking this rule fails a test.
 	Tx(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
 
+	// TxIn runs fn as Tx does, but one at a time with the other TxIn of
+	// the same lane (an organization's id), in every process. Transactions
+	// that announce live events use it: they would otherwise lose
+	// serialization races to one another over the same hot index pages,
+	// again and again under load, while one at a time they never do.
+	TxIn(ctx context.Context, lane string, fn func(ctx context.Context, tx Tx) error) error
+
 	// TouchAccessToken records that a token was used at time at. It is a
 	// best-effort write of its own, outside any transaction, and skips the
 	// write when a use within the last minute is already recorded.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -36,6 +37,7 @@ type Store struct {
 	read, write *sql.DB
 	maxAttempts int
 	rehearse    bool
+	lanes       lanes
 }
 
 var _ kith.Store = (*Store)(nil)
@@ -98,8 +100,57 @@ func (s *Store) Close() error {
 // Tx runs fn in a serializable transaction, running it again when it lost
 // a race with another transaction. See kith.Store.
 func (s *Store) Tx(ctx context.Context, fn func(context.Context, kith.Tx) error) error {
+	return s.run(ctx, s.write, fn)
+}
+
+// TxIn runs fn as Tx does, one at a time with the other TxIn of the same
+// lane, in every process. See kith.Store.
+func (s *Store) TxIn(ctx context.Context, lane string, fn func(context.Context, kith.Tx) error) error {
+	if s.dialect.name != "postgres" {
+		return s.Tx(ctx, fn) // SQLite's one writer runs every transaction alone
+	}
+	// Queue in this process first, so that the waiters of one busy lane
+	// hold no connection the other lanes need.
+	release, err := s.lanes.acquire(ctx, lane)
+	if err != nil {
+		return classify(err)
+	}
+	defer release()
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		return classify(err)
+	}
+	defer conn.Close()
+	// A session lock, taken before the transaction begins: a serializable
+	// transaction's snapshot is taken by its first statement, so a lock
+	// taken inside one would leave it reading from before its wait.
+	key := "lane:" + lane
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(hashtextextended($1, 0))`, key); err != nil {
+		return classify(err)
+	}
+	defer func() {
+		_, err := conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, key)
+		if err != nil {
+			// A connection that may still hold the lock must not go back
+			// to the pool.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	return s.run(ctx, conn, fn)
+}
+
+// beginner is what *sql.DB and *sql.Conn have in common: both begin
+// transactions.
+type beginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// run runs fn in a transaction on db, again and again while it loses races
+// with other transactions (up to maxAttempts), rehearsing it first when the
+// store is told to.
+func (s *Store) run(ctx context.Context, db beginner, fn func(context.Context, kith.Tx) error) error {
 	if s.rehearse {
-		err := s.tx(ctx, func(ctx context.Context, tx kith.Tx) error {
+		err := s.tx(ctx, db, func(ctx context.Context, tx kith.Tx) error {
 			if err := fn(ctx, tx); err != nil {
 				return err
 			}
@@ -111,7 +162,7 @@ func (s *Store) Tx(ctx context.Context, fn func(context.Context, kith.Tx) error)
 	}
 	backoff := time.Millisecond
 	for attempt := 1; ; attempt++ {
-		err := s.tx(ctx, fn)
+		err := s.tx(ctx, db, fn)
 		if err == nil || !s.retry(err, attempt) {
 			return classify(err)
 		}
@@ -156,8 +207,8 @@ func (s *Store) TouchAccessToken(ctx context.Context, id string, at time.Time) e
 	return classify(err)
 }
 
-func (s *Store) tx(ctx context.Context, fn func(context.Context, kith.Tx) error) (err error) {
-	sqlTx, err := s.write.BeginTx(ctx, s.dialect.txOptions)
+func (s *Store) tx(ctx context.Context, db beginner, fn func(context.Context, kith.Tx) error) (err error) {
+	sqlTx, err := db.BeginTx(ctx, s.dialect.txOptions)
 	if err != nil {
 		return err
 	}

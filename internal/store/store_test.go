@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -286,4 +287,50 @@ func TestStore_ContentionRunsOutAsUnavailable(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStore_TxInRunsOneAtATimePerLane checks that transactions of one lane
+// never overlap (so they cannot lose races to one another), while other
+// lanes go on, and that a waiter gives up when its context ends.
+func TestStore_TxInRunsOneAtATimePerLane(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		var mu sync.Mutex
+		inside, most := map[string]int{}, map[string]int{}
+		var wg sync.WaitGroup
+		for i := range 24 {
+			lane := []string{"org_a", "org_b"}[i%2]
+			wg.Go(func() {
+				err := s.TxIn(ctx, lane, func(ctx context.Context, tx kith.Tx) error {
+					mu.Lock()
+					inside[lane]++
+					most[lane] = max(most[lane], inside[lane])
+					mu.Unlock()
+					time.Sleep(2 * time.Millisecond)
+					mu.Lock()
+					inside[lane]--
+					mu.Unlock()
+					return nil
+				})
+				if err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if most["org_a"] != 1 || most["org_b"] != 1 {
+			t.Fatalf("at most %d and %d transactions at once in a lane, want 1", most["org_a"], most["org_b"])
+		}
+		// A waiter whose context ends gives up.
+		hold := make(chan struct{})
+		held := make(chan struct{})
+		go s.TxIn(ctx, "org_c", func(context.Context, kith.Tx) error { close(held); <-hold; return nil })
+		<-held
+		short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+		defer cancel()
+		err := s.TxIn(short, "org_c", func(context.Context, kith.Tx) error { return nil })
+		close(hold)
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("a waiter past its deadline: %v, want its context's error (a 503 over HTTP)", err)
+		}
+	})
 }

@@ -40,7 +40,7 @@ func admin(ctx context.Context, group string, args []string, stdout io.Writer) e
 	case "apps show", "apps rotate-session-secret", "tokens revoke":
 	case "tokens create":
 		appID = fs.String("app", "", "app id")
-		scopes = fs.String("scopes", "sessions", "comma-separated scopes: sessions, api (its own app), org (every app of the organization)")
+		scopes = fs.String("scopes", "sessions", "comma-separated scopes: sessions, api (its own app), org (every app of the organization), keys (the app's keyring)")
 		expires = fs.String("expires", "", "lifetime such as 30d or 12h (default: never)")
 	case "tokens list", "fields list":
 		appID = fs.String("app", "", "app id")

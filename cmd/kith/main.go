@@ -5,6 +5,7 @@
 //	kith apps create|update|show|list
 //	kith tokens create|list|revoke
 //	kith fields create|list
+//	kith secrets create|list|delete, kith jwt-keys add|list|delete, kith aliases add|list|delete
 //
 // Every command takes --db (env KITH_DB): a SQLite file path or a
 // postgres:// URL. Run "kith help" for the details.
@@ -39,6 +40,14 @@ Usage:
   kith fields create --app APP_ID --object user|account|workspace --name tnt__NAME
                      --type text|number|boolean|date|enum [--values a,b]
   kith fields list --app APP_ID
+  kith apps rotate-session-secret APP_ID     new session-token secret; unredeemed tokens stop
+  kith secrets create --app APP_ID           a verification secret for user hashes (M3)
+  kith secrets list --app APP_ID | kith secrets delete SECRET_ID --app APP_ID
+  kith jwt-keys add --app APP_ID --kid KID --alg HS256|RS256|ES256|EdDSA
+                    [--public-key FILE.pem | --jwks-url URL]   a key for customer JWTs (M4)
+  kith jwt-keys list --app APP_ID | kith jwt-keys delete KEY_ID --app APP_ID
+  kith aliases add|delete ALIAS --app APP_ID  another id the app answers to (helpshift:DOMAIN/PLATFORM_ID, ...)
+  kith aliases list --app APP_ID
 
 Every command takes --db (env KITH_DB, or KITH_DB_FILE naming a file that
 holds it): a SQLite file path (default ./kith-data/kith.db) or a
@@ -64,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = migrate(ctx, rest, stdout)
 	case "apps", "tokens", "fields":
 		err = admin(ctx, cmd, rest, stdout)
+	case "secrets", "jwt-keys", "aliases":
+		err = keyring(ctx, cmd, rest, stdout)
 	default:
 		err = fmt.Errorf("%w: unknown command %q", errUsage, cmd)
 	}

@@ -342,7 +342,7 @@ func TestBinary_CLIErrorsSayWhatIsWrong(t *testing.T) {
 		{[]string{"apps", "update", app["app_id"], "--set", "colour=blue", "--db", db}, 1, `unknown setting "colour"`},
 		{[]string{"apps", "update", app["app_id"], "--set", "on_login=maybe", "--db", db}, 1, "on_login"},
 		{[]string{"apps", "show", "app_nope", "--db", db}, 1, "app not found"},
-		{[]string{"tokens", "create", "--app", app["app_id"], "--scopes", "admin", "--db", db}, 1, "unknown scope: the scopes are sessions, api and org"},
+		{[]string{"tokens", "create", "--app", app["app_id"], "--scopes", "admin", "--db", db}, 1, "unknown scope: the scopes are sessions, api, org and keys"},
 		{[]string{"tokens", "create", "--scopes", "api", "--db", db}, 2, "needs --app"},
 		{[]string{"fields", "create", "--app", app["app_id"], "--object", "user", "--name", "plan", "--type", "text", "--db", db}, 1, "tnt__"},
 		{[]string{"fields", "create", "--app", app["app_id"], "--object", "user", "--name", "tnt__x", "--type", "colour", "--db", db}, 1, "type must be"},

@@ -140,8 +140,8 @@ func (s *Service) CreateToken(ctx context.Context, appID string, scopes []kith.S
 		return nil, kith.Errorf(kith.CodeMissingField, "scopes", "a token needs at least one scope: sessions, api")
 	}
 	for _, sc := range scopes {
-		if sc != kith.ScopeSessions && sc != kith.ScopeAPI && sc != kith.ScopeOrg {
-			return nil, kith.Errorf(kith.CodeInvalidField, "scopes", "unknown scope: the scopes are sessions, api and org")
+		if sc != kith.ScopeSessions && sc != kith.ScopeAPI && sc != kith.ScopeOrg && sc != kith.ScopeKeys {
+			return nil, kith.Errorf(kith.CodeInvalidField, "scopes", "unknown scope: the scopes are sessions, api, org and keys")
 		}
 	}
 	if ttl < 0 {

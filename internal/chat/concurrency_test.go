@@ -7,6 +7,7 @@ import (
 
 	"github.com/kith-chat/kith/internal/chat"
 	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/proof"
 )
 
 // The write paths a busy site hits at once, on both stores. Each test
@@ -91,7 +92,7 @@ func TestConcurrency_ManyWritersInOneConversationLoseNothing(t *testing.T) {
 		const writers, each = 4, 5
 		var devices []*chat.Caller
 		for range writers {
-			devices = append(devices, e.auth(e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})))
+			devices = append(devices, e.auth(e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}})))
 		}
 		conv := e.converse(devices[0], "first")
 		errs := atOnce(2*writers*each, func(i int) error {
@@ -143,7 +144,7 @@ func TestConcurrency_SessionTokenIsRedeemedByOneDevice_M1(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		tok := e.sessionToken("ada")
 		errs := atOnce(8, func(int) error {
-			_, err := e.chat.Start(ctx, e.app, chat.StartRequest{SessionToken: tok})
+			_, err := e.chat.Start(ctx, e.app, chat.StartRequest{Offer: proof.Offer{SessionToken: tok}})
 			return err
 		})
 		won := 0
@@ -177,7 +178,7 @@ func loggedIn(t *testing.T, e *env, mode kith.OnLogin) ([]*chat.Started, []strin
 		tokens[i] = e.sessionToken("ada")
 	}
 	noErrors(t, "logins", atOnce(visitors, func(i int) error {
-		_, err := e.chat.Start(ctx, e.app, chat.StartRequest{SessionToken: tokens[i], DeviceToken: anon[i].DeviceToken, OnLogin: mode})
+		_, err := e.chat.Start(ctx, e.app, chat.StartRequest{Offer: proof.Offer{SessionToken: tokens[i]}, DeviceToken: anon[i].DeviceToken, OnLogin: mode})
 		return err
 	}))
 	return anon, convs
@@ -194,7 +195,7 @@ func TestConcurrency_LoginsKeepEveryAnonymousUser_S5(t *testing.T) {
 				t.Fatalf("device %d back to anonymous sees %v, want %s", i, got, convs[i])
 			}
 		}
-		ada := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})
+		ada := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}})
 		if got := e.visible(ada); len(got) != 0 {
 			t.Fatalf("ada sees %d anonymous conversations she did not claim", len(got))
 		}
@@ -224,7 +225,7 @@ func TestConcurrency_LoginsClearEveryAnonymousUser_S5(t *testing.T) {
 func TestConcurrency_LoginsClaimEveryAnonymousHistory_S5_V2(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		anon, convs := loggedIn(t, e, kith.OnLoginClaim)
-		ada := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})
+		ada := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}})
 		got := e.visible(ada)
 		slices.Sort(got)
 		want := slices.Sorted(slices.Values(convs))
@@ -251,7 +252,7 @@ func TestConcurrency_RevokesEndEverySessionAndItsWrites_S7(t *testing.T) {
 		callers := make([]*chat.Caller, visitors)
 		convs := make([]string, visitors)
 		for i := range sessions {
-			sessions[i] = e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})
+			sessions[i] = e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}})
 			callers[i] = e.auth(sessions[i])
 			convs[i] = e.converse(callers[i], body("before", i))
 		}
@@ -302,7 +303,7 @@ func TestConcurrency_LogoutsEndEverySessionOnce_S4(t *testing.T) {
 		sessions := make([]*chat.Started, visitors)
 		callers := make([]*chat.Caller, visitors)
 		for i := range sessions {
-			sessions[i] = e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})
+			sessions[i] = e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}})
 			callers[i] = e.auth(sessions[i])
 		}
 		// Every session logs out twice at once, as two tabs would.

@@ -9,13 +9,14 @@ import (
 	"github.com/kith-chat/kith/internal/chat"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/proof"
 )
 
 func TestConversations_VerifiedHistoryFollowsTheUserAcrossDevices_V2(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		laptop := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})
+		laptop := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}})
 		conv := e.converse(e.auth(laptop), "from the laptop")
-		phone := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})
+		phone := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}})
 		if got := e.visible(phone); !slices.Equal(got, []string{conv}) {
 			t.Fatalf("ada's phone sees %v, want %s", got, conv)
 		}
@@ -30,9 +31,9 @@ func TestConversations_VerifiedHistoryFollowsTheUserAcrossDevices_V2(t *testing.
 
 func TestConversations_UnverifiedHistoryStaysOnItsDevice_V3_V5(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		here := e.start(chat.StartRequest{Claim: claim("bob")})
+		here := e.start(chat.StartRequest{Offer: proof.Offer{Identity: claim("bob")}})
 		conv := e.converse(e.auth(here), "on this device")
-		there := e.start(chat.StartRequest{Claim: claim("bob")})
+		there := e.start(chat.StartRequest{Offer: proof.Offer{Identity: claim("bob")}})
 		if got := e.visible(there); len(got) != 0 {
 			t.Fatalf("bob on another device sees %v", got)
 		}
@@ -146,26 +147,26 @@ func TestScope_TheBrowserCannotPutAVerifiedUserInAWorkspace_V4(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		// ada is a member of "support" (her backend said so); "billing"
 		// exists, for another user.
-		tok, _, err := e.chat.IssueSessionToken(ctx, e.app, &identity.Claim{Method: kith.MethodSessionToken,
+		tok, _, err := e.chat.IssueSessionToken(ctx, e.app, "", &identity.Claim{Method: kith.MethodSessionToken,
 			Trust: kith.TrustVerified, UserRef: "ada", AccountRef: "acme.com", WorkspaceRef: "support"}, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := e.chat.IssueSessionToken(ctx, e.app, &identity.Claim{Method: kith.MethodSessionToken,
+		if _, _, err := e.chat.IssueSessionToken(ctx, e.app, "", &identity.Claim{Method: kith.MethodSessionToken,
 			Trust: kith.TrustVerified, UserRef: "bob", AccountRef: "acme.com", WorkspaceRef: "billing"}, time.Hour); err != nil {
 			t.Fatal(err)
 		}
 		for _, ws := range []string{"billing", "no-such-workspace"} {
-			_, err := e.chat.Start(ctx, e.app, chat.StartRequest{SessionToken: e.sessionToken("ada"), WorkspaceRef: ws})
+			_, err := e.chat.Start(ctx, e.app, chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}, WorkspaceRef: ws})
 			wantCode(t, err, kith.CodeWorkspaceNotAllowed)
 		}
 		// A workspace she is a member of, named by the page, is fine; so is
 		// the one her token names.
-		in := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada"), WorkspaceRef: "support"})
+		in := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}, WorkspaceRef: "support"})
 		if in.Session.WorkspaceRef != "support" {
 			t.Fatalf("scoped to %q, want support", in.Session.WorkspaceRef)
 		}
-		byToken := e.start(chat.StartRequest{SessionToken: tok})
+		byToken := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: tok}})
 		if byToken.Session.WorkspaceRef != "support" || byToken.Session.Label != "" {
 			t.Fatalf("the token's workspace: %q, label %q", byToken.Session.WorkspaceRef, byToken.Session.Label)
 		}
@@ -179,7 +180,7 @@ func TestScope_TheBrowserCannotPutAVerifiedUserInAWorkspace_V4(t *testing.T) {
 func TestScope_WhatThePagePicksIsALabelNotAWorkspace_V4(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		// An unverified session's workspace_ref is only the page's word.
-		bob := e.start(chat.StartRequest{Claim: claim("bob"), WorkspaceRef: "support"})
+		bob := e.start(chat.StartRequest{Offer: proof.Offer{Identity: claim("bob")}, WorkspaceRef: "support"})
 		if bob.Session.WorkspaceRef != "" || bob.Session.Label != "support" {
 			t.Fatalf("unverified scope: workspace %q label %q, want the label support", bob.Session.WorkspaceRef, bob.Session.Label)
 		}
@@ -188,16 +189,16 @@ func TestScope_WhatThePagePicksIsALabelNotAWorkspace_V4(t *testing.T) {
 			t.Fatalf("the conversation: workspace %q label %q, want the label only", c.WorkspaceRef, c.Label)
 		}
 		// The label partitions bob's history on his device.
-		if got := e.visible(e.start(chat.StartRequest{Claim: claim("bob"), DeviceToken: bob.DeviceToken})); len(got) != 0 {
+		if got := e.visible(e.start(chat.StartRequest{Offer: proof.Offer{Identity: claim("bob")}, DeviceToken: bob.DeviceToken})); len(got) != 0 {
 			t.Fatalf("without the label bob sees %v", got)
 		}
 		// A label (Open CX externalId) works at every trust level, beside
 		// a workspace.
-		ada := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada"), Label: "eu"})
+		ada := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}, Label: "eu"})
 		if ada.Session.Label != "eu" || ada.Session.WorkspaceRef != "" {
 			t.Fatalf("verified label: %+v", ada.Session)
 		}
-		_, err := e.chat.Start(ctx, e.app, chat.StartRequest{Claim: claim("carol"), WorkspaceRef: "a", Label: "b"})
+		_, err := e.chat.Start(ctx, e.app, chat.StartRequest{Offer: proof.Offer{Identity: claim("carol")}, WorkspaceRef: "a", Label: "b"})
 		wantCode(t, err, kith.CodeInvalidField)
 	})
 }

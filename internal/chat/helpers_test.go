@@ -11,6 +11,7 @@ import (
 	"github.com/kith-chat/kith/internal/chat"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/proof"
 	"github.com/kith-chat/kith/internal/realtime"
 	"github.com/kith-chat/kith/internal/store"
 	"github.com/kith-chat/kith/internal/storetest"
@@ -39,7 +40,8 @@ func each(t *testing.T, f func(t *testing.T, e *env), settings ...string) {
 func newEnv(t testing.TB, st *store.Store, settings ...string) *env {
 	t.Helper()
 	app, _ := storetest.NewApp(t, st, settings...)
-	svc := &chat.Service{Store: st, Resolver: &identity.Resolver{}, Broker: realtime.NewLocal()}
+	svc := &chat.Service{Store: st, Resolver: &identity.Resolver{}, Broker: realtime.NewLocal(),
+		Proofs: &proof.Verifier{Keys: st}}
 	return &env{t: t, store: st, chat: svc, app: app}
 }
 
@@ -64,7 +66,7 @@ func (e *env) anonymous(deviceToken string) *chat.Started {
 // returns the session token.
 func (e *env) sessionToken(userRef string) string {
 	e.t.Helper()
-	tok, _, err := e.chat.IssueSessionToken(ctx, e.app, &identity.Claim{Method: kith.MethodSessionToken,
+	tok, _, err := e.chat.IssueSessionToken(ctx, e.app, "", &identity.Claim{Method: kith.MethodSessionToken,
 		Trust: kith.TrustVerified, UserRef: userRef}, time.Hour)
 	if err != nil {
 		e.t.Fatalf("issue a session token for %s: %v", userRef, err)

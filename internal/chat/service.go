@@ -9,6 +9,7 @@ import (
 	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/proof"
 	"github.com/kith-chat/kith/internal/realtime"
 )
 
@@ -21,7 +22,9 @@ const IdentifiedSessionLifetime = 30 * 24 * time.Hour
 type Service struct {
 	Store    kith.Store
 	Resolver *identity.Resolver
-	Broker   realtime.Broker
+	// Proofs checks what a widget offers as its user's identity (M1-M5).
+	Proofs *proof.Verifier
+	Broker realtime.Broker
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
 	// Log receives what fails after a commit (a publication); discarded

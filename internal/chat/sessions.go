@@ -9,19 +9,15 @@ import (
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/keys"
 	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/proof"
 )
 
 // StartRequest is a widget's request for a session (S1): its device token,
-// if it has one, and at most one way in.
+// if it has one, and what it offers as its user's identity.
 type StartRequest struct {
 	DeviceToken string
-	// SessionToken is a token the company's backend obtained (M1, M2).
-	SessionToken string
-	// Claim is an identity claimed by the browser (M5), already validated.
-	Claim *identity.Claim
-	// ClaimError says why the identity the browser sent was refused (F3):
-	// the session starts anonymous and reports it.
-	ClaimError error
+	// Offer is at most one way in (M1-M5), checked by the Service's Proofs.
+	Offer proof.Offer
 	// WorkspaceRef scopes a verified session to a workspace its user is a
 	// member of (V4); for an unverified or anonymous session it is only
 	// the page's word, and becomes its Label.
@@ -60,11 +56,11 @@ func refusedClaim() *kith.Error {
 		"this identity was not accepted from the browser: identify the user with proof from your backend")
 }
 
-// Start starts a widget session for app. Errors: CodeInvalidSessionToken or
-// CodeExpiredSessionToken for a bad session token (S2); CodeClaimNotAllowed
-// when claiming the anonymous user is asked for and the app does not allow
-// it (S5). A refused browser claim is not an error: the session starts
-// anonymous and Started.AuthFailure says why.
+// Start starts a widget session for app. Errors: S2's for a proof that
+// does not hold (proof.Verifier.Verify); CodeClaimNotAllowed when claiming
+// the anonymous user is asked for and the app does not allow it (S5);
+// CodeWorkspaceNotAllowed (V4). A refused browser claim is not an error:
+// the session starts anonymous and Started.AuthFailure says so.
 func (s *Service) Start(ctx context.Context, app *kith.App, req StartRequest) (*Started, error) {
 	now := s.now()
 	for field, ref := range map[string]string{"workspace_ref": req.WorkspaceRef, "label": req.Label} {
@@ -74,27 +70,16 @@ func (s *Service) Start(ctx context.Context, app *kith.App, req StartRequest) (*
 			}
 		}
 	}
-	var claims *keys.SessionClaims
-	if req.SessionToken != "" {
-		var err error
-		if claims, err = keys.ParseSessionToken(app.SessionSecret, app.ID, req.SessionToken, now); err != nil {
-			if errors.Is(err, keys.ErrSessionTokenExpired) {
-				return nil, kith.Errorf(kith.CodeExpiredSessionToken, "session_token",
-					"the session token has expired: get a fresh one from your backend")
-			}
-			return nil, kith.Errorf(kith.CodeInvalidSessionToken, "session_token",
-				"the session token is not valid for this app")
-		}
+	p, err := s.Proofs.Verify(ctx, app, req.Offer)
+	if err != nil {
+		return nil, err
 	}
-	failure, _ := req.ClaimError.(*kith.Error)
-	if req.ClaimError != nil && failure == nil {
-		return nil, req.ClaimError
-	}
+	failure := p.Refused
 	// Each transaction finds or makes the device itself, so that a request
 	// that fails leaves no device behind and a run that is repeated starts
 	// from what the database holds.
 	var st *Started
-	if claims != nil || (req.Claim != nil && failure == nil) {
+	if p.Token != nil || p.Claim != nil {
 		err := s.tx(ctx, app.OrgID, func(ctx context.Context, tx kith.Tx, rec *recorder) error {
 			// A run that succeeded and was then rolled back must not leave
 			// its session behind for a later run that refuses the claim.
@@ -103,7 +88,7 @@ func (s *Service) Start(ctx context.Context, app *kith.App, req StartRequest) (*
 			if err != nil {
 				return err
 			}
-			started, err := s.identified(ctx, tx, app, dev, claims, req, now)
+			started, err := s.identified(ctx, tx, app, dev, p, req, now)
 			if err != nil {
 				return err
 			}
@@ -136,7 +121,7 @@ func (s *Service) Start(ctx context.Context, app *kith.App, req StartRequest) (*
 			if err != nil {
 				return err
 			}
-			started, err := s.session(ctx, tx, app, dev, nil, kith.TrustAnonymous, kith.MethodAnonymous, sc, now)
+			started, err := s.session(ctx, tx, app, dev, nil, kith.TrustAnonymous, kith.MethodAnonymous, "", sc, now)
 			if err != nil {
 				return err
 			}
@@ -168,81 +153,124 @@ type claimRefused struct {
 
 func (e *claimRefused) Error() string { return e.reason.Error() }
 
-// identified starts the session of a user proven by a session token or
-// claimed by the browser, and applies on_login to the device's anonymous
-// user (S5).
+// identified starts the session of a user a proof or a claim names, and
+// applies on_login to the device's anonymous user (S5).
 func (s *Service) identified(ctx context.Context, tx kith.Tx, app *kith.App, dev *kith.Device,
-	claims *keys.SessionClaims, req StartRequest, now time.Time) (*Started, error) {
+	p *proof.Proven, req StartRequest, now time.Time) (*Started, error) {
 	var user *kith.User
 	var trust kith.Trust
-	var method kith.Method
-	var tokenWorkspace string
-	if claims != nil {
-		// A session token is redeemed by one device (the one that first
-		// presents it); that device may present it again.
-		switch by, err := tx.Redemption(ctx, app.ID, claims.ID); {
-		case errors.Is(err, kith.ErrNotFound):
-			if err := tx.Redeem(ctx, app.ID, claims.ID, dev.ID, claims.ExpiresAt); err != nil {
-				return nil, err
-			}
-		case err != nil:
-			return nil, err
-		case by != dev.ID:
-			return nil, kith.Errorf(kith.CodeInvalidSessionToken, "session_token",
-				"this session token was already used on another device: get a fresh one for each page")
-		}
-		u, err := tx.User(ctx, app.OrgID, claims.UserID)
-		if errors.Is(err, kith.ErrNotFound) {
-			return nil, kith.Errorf(kith.CodeInvalidSessionToken, "session_token", "the session token's user no longer exists")
-		}
+	var workspace string // the workspace the proof puts the user in
+	switch {
+	case p.Token != nil:
+		u, ws, err := s.redeem(ctx, tx, app, dev, p.Token)
 		if err != nil {
 			return nil, err
 		}
-		user, trust, method = u, kith.TrustVerified, kith.Method(claims.Method)
-		if claims.WorkspaceID != "" {
-			w, err := tx.Workspace(ctx, app.OrgID, claims.WorkspaceID)
-			if err != nil {
-				return nil, err
-			}
-			tokenWorkspace = w.Ref
-		}
-	} else {
-		c := req.Claim
-		// V8: a user_ref once verified is never again taken on the
-		// browser's word alone.
-		if c.UserRef != "" {
-			v, err := tx.UserByRef(ctx, app.OrgID, kith.TrustVerified, c.UserRef)
-			if err == nil {
-				return nil, &claimRefused{
-					reason: kith.Errorf(kith.CodeMissingUserAuthToken, "identity.user_ref",
-						"a verified user_ref was claimed without proof (V8)"),
-					event: &kith.IdentityEvent{OrgID: app.OrgID, UserID: v.ID, AppID: app.ID,
-						Kind: kith.EventVerificationFailed, Method: kith.MethodClaimed, CreatedAt: now,
-						Detail: map[string]any{"reason": "a verified user_ref was claimed without proof", "device": dev.ID}},
-				}
-			}
-			if !errors.Is(err, kith.ErrNotFound) {
-				return nil, err
-			}
-		}
-		res, err := s.Resolver.Resolve(ctx, tx, app, c)
-		var ke *kith.Error
-		if errors.As(err, &ke) && callerFault(ke.Code) {
-			return nil, &claimRefused{reason: ke}
-		}
+		user, trust, workspace = u, kith.TrustVerified, ws
+	case p.Claim.Trust == kith.TrustVerified:
+		// M3, M4: the company's backend proved these identifiers; they
+		// resolve in the verified namespace as M1's do.
+		res, err := s.Resolver.Resolve(ctx, tx, app, p.Claim)
 		if err != nil {
 			return nil, err
 		}
-		user, trust, method = res.User, kith.TrustUnverified, kith.MethodClaimed
+		user, trust = res.User, kith.TrustVerified
+		if res.Workspace != nil {
+			workspace = res.Workspace.Ref
+		}
+	default:
+		u, err := s.claimed(ctx, tx, app, dev, p.Claim, now)
+		if err != nil {
+			return nil, err
+		}
+		user, trust = u, kith.TrustUnverified
 	}
-	sc, err := s.scope(ctx, tx, app, user, trust, tokenWorkspace, req)
+	sc, err := s.scope(ctx, tx, app, user, trust, workspace, req)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.onLogin(ctx, tx, app, dev, user, trust, req.OnLogin, now); err != nil {
+	if err := s.onLogin(ctx, tx, app, dev, user, trust, p.Method, req.OnLogin, now); err != nil {
 		return nil, err
 	}
-	return s.session(ctx, tx, app, dev, user, trust, method, sc, now)
+	return s.session(ctx, tx, app, dev, user, trust, p.Method, p.Key, sc, now)
+}
+
+// redeem takes a session token (M1, M2) on a device: one device redeems a
+// token (the one that first presents it, which may present it again). It
+// returns the token's user and the workspace it scopes the session to.
+func (s *Service) redeem(ctx context.Context, tx kith.Tx, app *kith.App, dev *kith.Device, claims *keys.SessionClaims) (
+	*kith.User, string, error) {
+	switch by, err := tx.Redemption(ctx, app.ID, claims.ID); {
+	case errors.Is(err, kith.ErrNotFound):
+		if err := tx.Redeem(ctx, app.ID, claims.ID, dev.ID, claims.ExpiresAt); err != nil {
+			return nil, "", err
+		}
+	case err != nil:
+		return nil, "", err
+	case by != dev.ID:
+		return nil, "", kith.Errorf(kith.CodeInvalidSessionToken, "session_token",
+			"this session token was already used on another device: get a fresh one for each page")
+	}
+	u, err := tx.User(ctx, app.OrgID, claims.UserID)
+	if errors.Is(err, kith.ErrNotFound) {
+		return nil, "", kith.Errorf(kith.CodeInvalidSessionToken, "session_token", "the session token's user no longer exists")
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if claims.WorkspaceID == "" {
+		return u, "", nil
+	}
+	w, err := tx.Workspace(ctx, app.OrgID, claims.WorkspaceID)
+	if err != nil {
+		return nil, "", err
+	}
+	return u, w.Ref, nil
+}
+
+// claimed resolves identifiers the browser claims (M5) in the unverified
+// namespace. V8: what has been verified is never again taken on the
+// browser's word: a user_ref a verified user has, or, for an identity of
+// an email alone, the email of a verified user who has no user_ref.
+func (s *Service) claimed(ctx context.Context, tx kith.Tx, app *kith.App, dev *kith.Device, c *identity.Claim,
+	now time.Time) (*kith.User, error) {
+	var verified *kith.User
+	switch {
+	case c.UserRef != "":
+		v, err := tx.UserByRef(ctx, app.OrgID, kith.TrustVerified, c.UserRef)
+		if err != nil && !errors.Is(err, kith.ErrNotFound) {
+			return nil, err
+		}
+		verified = v
+	case c.User.Email.Set && c.User.Email.To != "":
+		holders, err := tx.UsersByEmail(ctx, app.OrgID, kith.TrustVerified, c.User.Email.To)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range holders {
+			if h.Ref == "" {
+				verified = h
+			}
+		}
+	}
+	if verified != nil {
+		return nil, &claimRefused{
+			reason: kith.Errorf(kith.CodeMissingUserAuthToken, c.Paths.UserRef,
+				"an identity verified before was claimed without proof (V8)"),
+			event: &kith.IdentityEvent{OrgID: app.OrgID, UserID: verified.ID, AppID: app.ID,
+				Kind: kith.EventVerificationFailed, Method: kith.MethodClaimed, CreatedAt: now,
+				Detail: map[string]any{"reason": "an identity verified before was claimed without proof", "device": dev.ID}},
+		}
+	}
+	res, err := s.Resolver.Resolve(ctx, tx, app, c)
+	var ke *kith.Error
+	if errors.As(err, &ke) && callerFault(ke.Code) {
+		return nil, &claimRefused{reason: ke}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res.User, nil
 }
 
 // scope is a session's workspace and label (V4).
@@ -301,7 +329,7 @@ func callerFault(code kith.Code) bool {
 // conversations are never fetched again on this device), or, if the app
 // allows it, claim it: its conversations here move to the verified user.
 func (s *Service) onLogin(ctx context.Context, tx kith.Tx, app *kith.App, dev *kith.Device, user *kith.User,
-	trust kith.Trust, mode kith.OnLogin, now time.Time) error {
+	trust kith.Trust, method kith.Method, mode kith.OnLogin, now time.Time) error {
 	if mode == "" {
 		mode = app.Settings.OnLogin
 	}
@@ -332,7 +360,7 @@ func (s *Service) onLogin(ctx context.Context, tx kith.Tx, app *kith.App, dev *k
 		}
 		event.Kind = kith.EventAnonymousClaimed
 		events = append(events, &kith.IdentityEvent{OrgID: app.OrgID, UserID: user.ID, AppID: app.ID,
-			Kind: kith.EventAnonymousClaimed, Method: kith.MethodSessionToken, CreatedAt: now,
+			Kind: kith.EventAnonymousClaimed, Method: method, CreatedAt: now,
 			Detail: map[string]any{"device": dev.ID, "anonymous_user": anon, "conversations": n}})
 	}
 	dev.AnonymousUserID = ""
@@ -344,7 +372,7 @@ func (s *Service) onLogin(ctx context.Context, tx kith.Tx, app *kith.App, dev *k
 
 // session stores a new widget session.
 func (s *Service) session(ctx context.Context, tx kith.Tx, app *kith.App, dev *kith.Device, user *kith.User,
-	trust kith.Trust, method kith.Method, sc scope, now time.Time) (*Started, error) {
+	trust kith.Trust, method kith.Method, proofKey string, sc scope, now time.Time) (*Started, error) {
 	lifetime := IdentifiedSessionLifetime
 	if trust == kith.TrustAnonymous {
 		lifetime = app.Settings.AnonymousExpiry
@@ -357,8 +385,8 @@ func (s *Service) session(ctx context.Context, tx kith.Tx, app *kith.App, dev *k
 		}
 	}
 	sess := &kith.Session{ID: keys.WidgetSession.NewID(), OrgID: app.OrgID, AppID: app.ID, DeviceID: dev.ID,
-		Trust: trust, WorkspaceRef: sc.workspace, Label: sc.label, Method: method, CreatedAt: now, ExpiresAt: now.Add(lifetime),
-		LastSeenAt: now}
+		Trust: trust, WorkspaceRef: sc.workspace, Label: sc.label, Method: method, Proof: proofKey, CreatedAt: now,
+		ExpiresAt: now.Add(lifetime), LastSeenAt: now}
 	if user != nil {
 		sess.UserID = user.ID
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/kith-chat/kith/internal/chat"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/proof"
 )
 
 func TestStart_AnonymousVisitorGetsAUserOnTheirFirstWrite_M6(t *testing.T) {
@@ -57,28 +58,28 @@ func TestStart_DeviceTokenComesBackToTheSameDevice_S1(t *testing.T) {
 func TestStart_SessionTokenStartsAVerifiedSessionOnOneDevice_M1_S1(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		tok := e.sessionToken("ada")
-		st := e.start(chat.StartRequest{SessionToken: tok})
+		st := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: tok}})
 		if st.Session.Trust != kith.TrustVerified || st.User == nil || st.User.Ref != "ada" {
 			t.Fatalf("trust %s, user %v; want verified ada", st.Session.Trust, st.User)
 		}
 		// The same device may present it again; another may not.
-		e.start(chat.StartRequest{SessionToken: tok, DeviceToken: st.DeviceToken})
-		_, err := e.chat.Start(ctx, e.app, chat.StartRequest{SessionToken: tok})
+		e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: tok}, DeviceToken: st.DeviceToken})
+		_, err := e.chat.Start(ctx, e.app, chat.StartRequest{Offer: proof.Offer{SessionToken: tok}})
 		wantCode(t, err, kith.CodeInvalidSessionToken)
 	})
 }
 
 func TestStart_BadSessionTokenWritesNothing_S2_R7(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		_, err := e.chat.Start(ctx, e.app, chat.StartRequest{SessionToken: "not.a.token"})
+		_, err := e.chat.Start(ctx, e.app, chat.StartRequest{Offer: proof.Offer{SessionToken: "not.a.token"}})
 		wantCode(t, err, kith.CodeInvalidSessionToken)
 		// A claim of the anonymous history the app does not allow fails
 		// after the device is found: it must not stay behind either.
 		tok := e.sessionToken("ada")
-		_, err = e.chat.Start(ctx, e.app, chat.StartRequest{SessionToken: tok, OnLogin: kith.OnLoginClaim})
+		_, err = e.chat.Start(ctx, e.app, chat.StartRequest{Offer: proof.Offer{SessionToken: tok}, OnLogin: kith.OnLoginClaim})
 		wantCode(t, err, kith.CodeClaimNotAllowed)
 		// The token was not redeemed by the failed start: a device may use it.
-		if st := e.start(chat.StartRequest{SessionToken: tok}); st.Session.Trust != kith.TrustVerified {
+		if st := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: tok}}); st.Session.Trust != kith.TrustVerified {
 			t.Fatalf("trust %s, want verified", st.Session.Trust)
 		}
 	})
@@ -86,12 +87,12 @@ func TestStart_BadSessionTokenWritesNothing_S2_R7(t *testing.T) {
 
 func TestStart_ClaimedIdentityIsUnverified_M5_V7(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		verified := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})
-		st := e.start(chat.StartRequest{Claim: claim("bob")})
+		verified := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}})
+		st := e.start(chat.StartRequest{Offer: proof.Offer{Identity: claim("bob")}})
 		if st.Session.Trust != kith.TrustUnverified || st.User == nil || st.User.Ref != "bob" || st.AuthFailure != nil {
 			t.Fatalf("trust %s, user %v, failure %v; want unverified bob", st.Session.Trust, st.User, st.AuthFailure)
 		}
-		again := e.start(chat.StartRequest{Claim: claim("bob")})
+		again := e.start(chat.StartRequest{Offer: proof.Offer{Identity: claim("bob")}})
 		if again.User.ID != st.User.ID {
 			t.Fatal("one user_ref made two unverified users (M5)")
 		}
@@ -103,9 +104,9 @@ func TestStart_ClaimedIdentityIsUnverified_M5_V7(t *testing.T) {
 
 func TestStart_VerifiedRefClaimedWithoutProofStartsAnonymous_V8_F9(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		ada := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})
+		ada := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}})
 		e.converse(e.auth(ada), "my private question")
-		st := e.start(chat.StartRequest{Claim: claim("ada")})
+		st := e.start(chat.StartRequest{Offer: proof.Offer{Identity: claim("ada")}})
 		if st.Session.Trust != kith.TrustAnonymous || st.User != nil || st.AuthFailure == nil {
 			t.Fatalf("trust %s, user %v, failure %v; want an anonymous session that says why", st.Session.Trust, st.User, st.AuthFailure)
 		}
@@ -124,12 +125,12 @@ func TestStart_VerifiedRefClaimedWithoutProofStartsAnonymous_V8_F9(t *testing.T)
 func TestStart_InvalidClaimStartsAnonymousAndTellsTheBrowserNothingMore_F3_F9(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		why := kith.Errorf(kith.CodeInvalidUserRef, "identity.user_ref", "too long")
-		st := e.start(chat.StartRequest{ClaimError: why})
+		st := e.start(chat.StartRequest{Offer: proof.Offer{IdentityError: why}})
 		if st.Session.Trust != kith.TrustAnonymous || st.Refusal != why {
 			t.Fatalf("trust %s, refusal %v; want anonymous, with the claim's error kept for the operator", st.Session.Trust, st.Refusal)
 		}
-		e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})
-		verifiedRef := e.start(chat.StartRequest{Claim: claim("ada")})
+		e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}})
+		verifiedRef := e.start(chat.StartRequest{Offer: proof.Offer{Identity: claim("ada")}})
 		for _, got := range []*kith.Error{st.AuthFailure, verifiedRef.AuthFailure} {
 			if got == nil || got.Code != kith.CodeMissingUserAuthToken || got.Field != "" || got.Message != st.AuthFailure.Message {
 				t.Fatalf("the browser is told %v, want the one refusal every reason gets", got)
@@ -141,9 +142,9 @@ func TestStart_InvalidClaimStartsAnonymousAndTellsTheBrowserNothingMore_F3_F9(t 
 func TestStart_RefusedClaimsWriteFewEventsOnTheVerifiedUser_F9(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.chat.RefusalEvents = budget.NewBuckets(budget.Rate{Burst: 2, Per: time.Hour}, 0, nil)
-		ada := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})
+		ada := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}})
 		for range 10 {
-			if st := e.start(chat.StartRequest{Claim: claim("ada")}); st.Refusal == nil {
+			if st := e.start(chat.StartRequest{Offer: proof.Offer{Identity: claim("ada")}}); st.Refusal == nil {
 				t.Fatal("a verified user_ref claimed without proof was not refused")
 			}
 		}
@@ -155,12 +156,12 @@ func TestStart_RefusedClaimsWriteFewEventsOnTheVerifiedUser_F9(t *testing.T) {
 
 func TestStart_ClaimedEmailOfAnotherUserIsWithheldNotRefused_R6_F9(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		first := e.start(chat.StartRequest{Claim: &identity.Claim{Method: kith.MethodClaimed, Trust: kith.TrustUnverified,
-			UserRef: "bob", User: identity.UserTraits{Email: identity.Put("bob@example.com")}}})
+		first := e.start(chat.StartRequest{Offer: proof.Offer{Identity: &identity.Claim{Method: kith.MethodClaimed, Trust: kith.TrustUnverified,
+			UserRef: "bob", User: identity.UserTraits{Email: identity.Put("bob@example.com")}}}})
 		// Refusing would tell whoever claims the email that someone did
 		// before: the claim goes on, without the email.
-		second := e.start(chat.StartRequest{Claim: &identity.Claim{Method: kith.MethodClaimed, Trust: kith.TrustUnverified,
-			UserRef: "mallory", User: identity.UserTraits{Email: identity.Put("bob@example.com")}}})
+		second := e.start(chat.StartRequest{Offer: proof.Offer{Identity: &identity.Claim{Method: kith.MethodClaimed, Trust: kith.TrustUnverified,
+			UserRef: "mallory", User: identity.UserTraits{Email: identity.Put("bob@example.com")}}}})
 		if second.AuthFailure != nil || second.Session.Trust != kith.TrustUnverified {
 			t.Fatalf("the second claim: %v, %s; want it accepted, unverified", second.AuthFailure, second.Session.Trust)
 		}
@@ -183,7 +184,7 @@ func TestStart_ClaimedEmailOfAnotherUserIsWithheldNotRefused_R6_F9(t *testing.T)
 
 func TestStart_UnverifiedUserCannotChatWhenVerificationIsRequired_S3(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		st := e.start(chat.StartRequest{Claim: claim("bob")})
+		st := e.start(chat.StartRequest{Offer: proof.Offer{Identity: claim("bob")}})
 		if st.CanChat() || st.AuthFailure == nil || st.AuthFailure.Code != kith.CodeMissingUserAuthToken {
 			t.Fatalf("can chat %v, failure %v; want no chat and missing_user_auth_token", st.CanChat(), st.AuthFailure)
 		}
@@ -201,7 +202,7 @@ func TestLogin_KeepsTheAnonymousUserByDefault_S5(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		anon := e.anonymous("")
 		mine := e.converse(e.auth(anon), "before login")
-		ada := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada"), DeviceToken: anon.DeviceToken})
+		ada := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}, DeviceToken: anon.DeviceToken})
 		if got := e.visible(ada); slices.Contains(got, mine) {
 			t.Fatal("the verified user sees the anonymous conversation without claiming it")
 		}
@@ -220,7 +221,7 @@ func TestLogin_ClearForgetsTheAnonymousUser_S5(t *testing.T) {
 		anon := e.anonymous("")
 		mine := e.converse(e.auth(anon), "before login")
 		anonUser := e.device(anon.Device.ID).AnonymousUserID
-		ada := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada"), DeviceToken: anon.DeviceToken,
+		ada := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}, DeviceToken: anon.DeviceToken,
 			OnLogin: kith.OnLoginClear})
 		if d := e.device(anon.Device.ID); d.AnonymousUserID != "" {
 			t.Fatalf("the device still has anonymous user %s", d.AnonymousUserID)
@@ -247,12 +248,12 @@ func TestLogin_ClaimMovesTheAnonymousHistory_S5(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		anon := e.anonymous("")
 		mine := e.converse(e.auth(anon), "before login")
-		ada := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada"), DeviceToken: anon.DeviceToken})
+		ada := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}, DeviceToken: anon.DeviceToken})
 		if c := e.conversation(mine); c.UserID != ada.User.ID || !c.Verified {
 			t.Fatalf("the claimed conversation: user %s, verified %v; want ada's, verified", c.UserID, c.Verified)
 		}
 		// History follows a verified user across devices (V2).
-		elsewhere := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})
+		elsewhere := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}})
 		if got := e.visible(elsewhere); !slices.Equal(got, []string{mine}) {
 			t.Fatalf("ada on another device sees %v, want the claimed %s", got, mine)
 		}
@@ -267,7 +268,7 @@ func TestLogin_ClaimMovesTheAnonymousHistory_S5(t *testing.T) {
 
 func TestLogout_RevokesTheSession_S4(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		ada := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})
+		ada := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}})
 		c := e.auth(ada)
 		if err := e.chat.Logout(ctx, c); err != nil {
 			t.Fatal(err)
@@ -285,7 +286,9 @@ func TestLogout_RevokesTheSession_S4(t *testing.T) {
 
 func TestRevoke_AgentEndsOneSessionOrAll_S7(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		tok := func() *chat.Started { return e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")}) }
+		tok := func() *chat.Started {
+			return e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}})
+		}
 		one, two, three := tok(), tok(), tok()
 		if err := e.chat.RevokeSession(ctx, e.reach(), one.Session.ID); err != nil {
 			t.Fatal(err)
@@ -315,7 +318,7 @@ func TestRevoke_AgentEndsOneSessionOrAll_S7(t *testing.T) {
 
 func TestRevoke_AnotherOrganizationsSessionIsNotFound_V5(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		ada := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})
+		ada := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}})
 		other := newEnv(t, e.store)
 		wantCode(t, other.chat.RevokeSession(ctx, other.reach(), ada.Session.ID), kith.CodeNotFound)
 		_, err := other.chat.RevokeUserSessions(ctx, other.reach(), ada.User.ID)
@@ -326,7 +329,7 @@ func TestRevoke_AnotherOrganizationsSessionIsNotFound_V5(t *testing.T) {
 
 func TestUpdateIdentity_ChangesTraitsNeverTheRef_S8(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		bob := e.start(chat.StartRequest{Claim: claim("bob")})
+		bob := e.start(chat.StartRequest{Offer: proof.Offer{Identity: claim("bob")}})
 		u, err := e.chat.UpdateIdentity(ctx, e.auth(bob), identity.UserTraits{DisplayName: identity.Put("Bobby"),
 			Email: identity.Put("bob@example.com")})
 		if err != nil {
@@ -348,7 +351,7 @@ func TestUpdateIdentity_ChangesTraitsNeverTheRef_S8(t *testing.T) {
 			t.Fatal("updateIdentity of an anonymous visitor made no user")
 		}
 		// A verified user's email comes from the backend only.
-		ada := e.start(chat.StartRequest{SessionToken: e.sessionToken("ada")})
+		ada := e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: e.sessionToken("ada")}})
 		_, err = e.chat.UpdateIdentity(ctx, e.auth(ada), identity.UserTraits{Email: identity.Put("evil@example.com")})
 		wantCode(t, err, kith.CodeInvalidField)
 	})

@@ -13,8 +13,10 @@ import (
 // for a user (M1, M2): it resolves the claim to a user, account and
 // workspace (section 4), all or nothing (R7), and signs a session token
 // for that user, valid for ttl, which one device may redeem with Start.
-// Errors are the Resolver's.
-func (s *Service) IssueSessionToken(ctx context.Context, app *kith.App, claim *identity.Claim, ttl time.Duration) (
+// accessTokenID is the access token the backend asked with: the sessions
+// the token starts say which one vouched for them. Errors are the
+// Resolver's.
+func (s *Service) IssueSessionToken(ctx context.Context, app *kith.App, accessTokenID string, claim *identity.Claim, ttl time.Duration) (
 	string, *identity.Resolution, error) {
 	var res *identity.Resolution
 	err := s.Store.Tx(ctx, func(ctx context.Context, tx kith.Tx) error {
@@ -30,7 +32,7 @@ func (s *Service) IssueSessionToken(ctx context.Context, app *kith.App, claim *i
 	}
 	now := s.now()
 	sc := keys.SessionClaims{AppID: app.ID, UserID: res.User.ID, Trust: string(kith.TrustVerified),
-		Method: string(claim.Method), IssuedAt: now, ExpiresAt: now.Add(ttl)}
+		Method: string(claim.Method), AccessTokenID: accessTokenID, IssuedAt: now, ExpiresAt: now.Add(ttl)}
 	if res.Workspace != nil {
 		sc.WorkspaceID = res.Workspace.ID
 	}

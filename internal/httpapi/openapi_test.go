@@ -394,8 +394,11 @@ func TestOpenAPI_DocumentIsConsistent(t *testing.T) {
 			t.Errorf("%s: needs an access token with scope %s, but security is empty", key, scope)
 		}
 		want := []any{scope}
-		if key == "POST /api/v1/custom-fields" {
+		switch {
+		case key == "POST /api/v1/custom-fields":
 			want = []any{scope, "org"} // definitions hold for every app of the organization
+		case strings.Contains(path, "/verification-secrets") || strings.Contains(path, "/jwt-keys") || strings.Contains(path, "/aliases"):
+			want = []any{scope, "keys"} // they prove users' identities
 		}
 		for _, req := range sec {
 			for scheme, scopes := range req.(map[string]any) {
@@ -500,6 +503,33 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 		body: map[string]any{"object": "user", "name": "tnt__seats", "type": "number", "values": nil}})
 	c.do(docCall{method: "GET", path: "/api/v1/custom-fields", token: bearer(apiTok), want: 200})
 	c.do(docCall{method: "GET", path: "/api/v1/custom-fields", query: "object=user", token: apiTok, want: 200})
+
+	// The app's keyring (M3, M4, W2), with a token of scopes api and keys.
+	keysTok := newToken(kith.ScopeAPI, kith.ScopeKeys)
+	secret := c.do(docCall{method: "POST", path: "/api/v1/verification-secrets", token: bearer(keysTok), want: 201})
+	c.do(docCall{method: "GET", path: "/api/v1/verification-secrets", token: keysTok, want: 200})
+	c.do(docCall{method: "DELETE", path: "/api/v1/verification-secrets/{id}", id: oaString(t, secret, "id"), token: keysTok, want: 204})
+	c.do(docCall{method: "DELETE", path: "/api/v1/verification-secrets/{id}", id: "vsk_nope", token: keysTok, want: 404, code: kith.CodeNotFound})
+	hs := c.do(docCall{method: "POST", path: "/api/v1/jwt-keys", token: keysTok, want: 201,
+		body: c.example("#/paths/~1api~1v1~1jwt-keys/post/requestBody", "secret")})
+	c.do(docCall{method: "POST", path: "/api/v1/jwt-keys", token: keysTok, want: 201,
+		body: c.example("#/paths/~1api~1v1~1jwt-keys/post/requestBody", "jwks")})
+	c.do(docCall{method: "POST", path: "/api/v1/jwt-keys", token: keysTok, want: 409, code: kith.CodeConflict,
+		body: c.example("#/paths/~1api~1v1~1jwt-keys/post/requestBody", "secret")})
+	c.do(docCall{method: "POST", path: "/api/v1/jwt-keys", token: keysTok, want: 400, code: kith.CodeInvalidField,
+		body: map[string]any{"kid": "k", "alg": "none"}})
+	c.do(docCall{method: "GET", path: "/api/v1/jwt-keys", token: keysTok, want: 200})
+	c.do(docCall{method: "DELETE", path: "/api/v1/jwt-keys/{id}", id: oaString(t, hs, "id"), token: keysTok, want: 204})
+	c.do(docCall{method: "DELETE", path: "/api/v1/jwt-keys/{id}", id: "jwk_nope", token: keysTok, want: 404, code: kith.CodeNotFound})
+	alias := c.example("#/paths/~1api~1v1~1aliases/post/requestBody", "helpshift").(map[string]any)
+	c.do(docCall{method: "POST", path: "/api/v1/aliases", token: keysTok, body: alias, want: 201})
+	c.do(docCall{method: "POST", path: "/api/v1/aliases", token: keysTok, body: alias, want: 409, code: kith.CodeConflict})
+	c.do(docCall{method: "POST", path: "/api/v1/aliases", token: keysTok, body: map[string]any{"alias": "intercom:x"}, want: 400,
+		code: kith.CodeInvalidField})
+	c.do(docCall{method: "GET", path: "/api/v1/aliases", token: keysTok, want: 200})
+	c.do(docCall{method: "DELETE", path: "/api/v1/aliases/{alias}", id: alias["alias"].(string), token: keysTok, want: 204})
+	c.do(docCall{method: "DELETE", path: "/api/v1/aliases/{alias}", id: "devrev:nope", token: keysTok, want: 404, code: kith.CodeNotFound})
+	c.do(docCall{method: "GET", path: "/api/v1/jwt-keys", token: apiTok, want: 403, code: kith.CodeInsufficientScope})
 
 	// M1, the documented DevRev example (three levels), on both paths and
 	// with both spellings of the token; M2, the documented Open CX example.
@@ -986,8 +1016,9 @@ func oaWidgetCalls(t *testing.T, c *docClient, st kith.Store, app *kith.App, ses
 		code   kith.Code
 	}{
 		{map[string]any{}, 400, kith.CodeMissingField},
-		{map[string]any{"app_id": app.ID, "jwt": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"}, 400, kith.CodeUnsupportedMethod},
-		{map[string]any{"app_id": app.ID, "user_hash": "0f3a", "identity": map[string]any{"user_ref": "u"}}, 400, kith.CodeUnsupportedMethod},
+		{map[string]any{"app_id": app.ID, "jwt": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"}, 401, kith.CodeInvalidJWT},
+		{map[string]any{"app_id": app.ID, "user_hash": "0f3a", "identity": map[string]any{"user_ref": "u"}}, 401, kith.CodeInvalidUserAuthToken},
+		{map[string]any{"app_id": app.ID, "user_hash": "0f3a"}, 400, kith.CodeInvalidRequest},
 		{map[string]any{"app_id": app.ID, "session_token": "x", "identity": map[string]any{"user_ref": "u"}}, 400, kith.CodeInvalidRequest},
 		{map[string]any{"app_id": app.ID, "workspace_ref": "undefined"}, 400, kith.CodeInvalidField},
 		{map[string]any{"app_id": app.ID, "device": "x"}, 400, kith.CodeUnknownField},
@@ -1308,7 +1339,7 @@ func (c *docClient) do(cl docCall) map[string]any {
 	if op == nil {
 		t.Fatalf("%s is not documented", key)
 	}
-	target := strings.ReplaceAll(cl.path, "{id}", url.PathEscape(cl.id))
+	target := oaPathParam.ReplaceAllLiteralString(cl.path, url.PathEscape(cl.id))
 	if cl.query != "" {
 		target += "?" + cl.query
 	}
@@ -2040,6 +2071,10 @@ func (v *oaValidator) lint(schema any, at string) []string {
 	walk(schema, at)
 	return msgs
 }
+
+// oaPathParam is the {name} of a documented path, which a docCall's id
+// fills.
+var oaPathParam = regexp.MustCompile(`\{[a-z_]+\}`)
 
 // oaString returns the string at key of an answer, failing the test if
 // there is none.

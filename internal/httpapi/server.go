@@ -13,6 +13,7 @@ import (
 	"github.com/kith-chat/kith/internal/chat"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/proof"
 	"github.com/kith-chat/kith/internal/realtime"
 	"github.com/kith-chat/kith/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
@@ -110,6 +111,7 @@ func New(cfg Config) *Server {
 	// goes with its server.
 	_ = broker.Subscribe(context.Background(), s.hub.Deliver)
 	s.chat = &chat.Service{Store: s.store, Resolver: s.resolver, Broker: broker, Now: s.now, Log: s.log,
+		Proofs:        &proof.Verifier{Keys: s.store, Now: s.now},
 		RefusalEvents: budget.NewBuckets(budget.Rate{Burst: refusalEventsPerHour, Per: time.Hour}, 0, s.now)}
 	s.tokenBudget = budget.NewBuckets(tokenRate(s.limits.TokenRate, s.limits.TokenBurst), 0, s.now)
 	policy := budget.DefaultPolicy()
@@ -187,6 +189,16 @@ func (s *Server) routes(reg *prometheus.Registry, cfg Config) http.Handler {
 	handle("GET /api/v1/users/{id}/sessions", s.api(s.listUserSessions))
 	handle("DELETE /api/v1/users/{id}/sessions", s.api(s.revokeUserSessions))
 	handle("DELETE /api/v1/sessions/{id}", s.api(s.revokeSession))
+	// The app's keyring (scopes api and keys).
+	handle("GET /api/v1/verification-secrets", s.api(s.listVerificationSecrets))
+	handle("POST /api/v1/verification-secrets", s.api(s.createVerificationSecret))
+	handle("DELETE /api/v1/verification-secrets/{id}", s.api(s.deleteVerificationSecret))
+	handle("GET /api/v1/jwt-keys", s.api(s.listJWTKeys))
+	handle("POST /api/v1/jwt-keys", s.api(s.addJWTKey))
+	handle("DELETE /api/v1/jwt-keys/{id}", s.api(s.deleteJWTKey))
+	handle("GET /api/v1/aliases", s.api(s.listAliases))
+	handle("POST /api/v1/aliases", s.api(s.addAlias))
+	handle("DELETE /api/v1/aliases/{alias}", s.api(s.deleteAlias))
 
 	// Anything else is a JSON 404, not the mux's text one.
 	handle("/", func(w http.ResponseWriter, r *http.Request) error {

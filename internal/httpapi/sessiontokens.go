@@ -13,7 +13,7 @@ import (
 // createSessionToken is M1, DevRev's auth-tokens.create: the company's
 // backend vouches for a user and gets a session token for the widget.
 func (s *Server) createSessionToken(w http.ResponseWriter, r *http.Request) error {
-	app, err := s.tokenCaller(r)
+	app, tok, err := s.tokenCaller(r)
 	if err != nil {
 		return err
 	}
@@ -30,7 +30,7 @@ func (s *Server) createSessionToken(w http.ResponseWriter, r *http.Request) erro
 	if asked := days * float64(24*time.Hour); days > 0 && asked < float64(ttl) {
 		ttl = time.Duration(asked).Truncate(time.Second)
 	}
-	token, _, err := s.issue(r.Context(), app, claim, ttl)
+	token, _, err := s.issue(r.Context(), app, tok, claim, ttl)
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (s *Server) createSessionToken(w http.ResponseWriter, r *http.Request) erro
 // authenticateUser is M2, Open CX's authenticate-user: the email is the
 // verified identity.
 func (s *Server) authenticateUser(w http.ResponseWriter, r *http.Request) error {
-	app, err := s.tokenCaller(r)
+	app, tok, err := s.tokenCaller(r)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (s *Server) authenticateUser(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	token, res, err := s.issue(r.Context(), app, claim, app.Settings.SessionTokenMaxLifetime)
+	token, res, err := s.issue(r.Context(), app, tok, claim, app.Settings.SessionTokenMaxLifetime)
 	if err != nil {
 		return err
 	}
@@ -70,20 +70,20 @@ func (s *Server) authenticateUser(w http.ResponseWriter, r *http.Request) error 
 
 // tokenCaller authenticates a session-token request and applies the
 // per-token rate limit.
-func (s *Server) tokenCaller(r *http.Request) (*kith.App, error) {
+func (s *Server) tokenCaller(r *http.Request) (*kith.App, *kith.AccessToken, error) {
 	app, tok, err := s.authenticate(r, kith.ScopeSessions)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := take(budget.Charge{Buckets: s.tokenBudget, Key: tok.ID, N: 1, What: "session-token requests with this access token"}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return app, nil
+	return app, tok, nil
 }
 
 // issue has a verified claim's session token issued, and counts it.
-func (s *Server) issue(ctx context.Context, app *kith.App, claim *identity.Claim, ttl time.Duration) (string, *identity.Resolution, error) {
-	token, res, err := s.chat.IssueSessionToken(ctx, app, claim, ttl)
+func (s *Server) issue(ctx context.Context, app *kith.App, tok *kith.AccessToken, claim *identity.Claim, ttl time.Duration) (string, *identity.Resolution, error) {
+	token, res, err := s.chat.IssueSessionToken(ctx, app, tok.ID, claim, ttl)
 	if err != nil {
 		return "", nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/kith-chat/kith/internal/chat"
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
+	"github.com/kith-chat/kith/internal/proof"
 )
 
 // sessionRequest is the body of POST /widget/v1/sessions (S1).
@@ -30,6 +31,27 @@ type sessionRequest struct {
 	// the user's history at any trust level, without membership (V4).
 	Label   string       `json:"label"`
 	OnLogin kith.OnLogin `json:"on_login"`
+}
+
+// offer reads what the request offers as its user's identity. Identifiers
+// that cannot be read are not an error: the session starts anonymous and
+// says so (F3).
+func (req *sessionRequest) offer() (proof.Offer, error) {
+	o := proof.Offer{SessionToken: req.SessionToken, JWT: req.JWT, UserHash: req.UserHash}
+	if len(req.Identity) == 0 || string(req.Identity) == "null" {
+		return o, nil
+	}
+	var id identityWire
+	err := decodeBytes(req.Identity, &id)
+	if err == nil {
+		o.Identity, err = id.claim()
+	} else {
+		err = prefixField("identity", err)
+	}
+	if err != nil && !errors.As(err, &o.IdentityError) {
+		return o, err
+	}
+	return o, nil
 }
 
 // identityWire is an identity claimed by the browser (M5), and the traits
@@ -99,33 +121,17 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request) error {
 	if err := allowOrigin(w, r, app); err != nil {
 		return err
 	}
-	ways := 0
-	for _, set := range []bool{req.SessionToken != "", len(req.Identity) > 0 && string(req.Identity) != "null", req.JWT != ""} {
-		if set {
-			ways++
-		}
-	}
-	if ways > 1 {
-		return kith.Errorf(kith.CodeInvalidRequest, "", "send at most one of session_token, identity and jwt")
-	}
-	if req.JWT != "" || req.UserHash != "" {
-		return kith.Errorf(kith.CodeUnsupportedMethod, "", "JWT and user-hash identification are not available on this server yet")
-	}
 	switch req.OnLogin {
 	case "", kith.OnLoginKeep, kith.OnLoginClear, kith.OnLoginClaim:
 	default:
 		return kith.Errorf(kith.CodeInvalidField, "on_login", "on_login must be keep, clear or claim")
 	}
-	start := chat.StartRequest{DeviceToken: req.DeviceToken, SessionToken: req.SessionToken,
-		WorkspaceRef: req.WorkspaceRef, Label: req.Label, OnLogin: req.OnLogin}
-	if len(req.Identity) > 0 && string(req.Identity) != "null" {
-		var id identityWire
-		if start.ClaimError = decodeBytes(req.Identity, &id); start.ClaimError == nil {
-			start.Claim, start.ClaimError = id.claim()
-		} else {
-			start.ClaimError = prefixField("identity", start.ClaimError)
-		}
+	offer, err := req.offer()
+	if err != nil {
+		return err
 	}
+	start := chat.StartRequest{DeviceToken: req.DeviceToken, Offer: offer,
+		WorkspaceRef: req.WorkspaceRef, Label: req.Label, OnLogin: req.OnLogin}
 	st, err := s.chat.Start(r.Context(), app, start)
 	if err != nil {
 		return err
@@ -167,7 +173,8 @@ func (s *Server) sessionRequest(r *http.Request) (*kith.App, *sessionRequest, er
 	if req.AppID == "" {
 		return nil, nil, missing("app_id", "the app the widget belongs to")
 	}
-	app, err := s.store.App(r.Context(), req.AppID)
+	// The app's id, or an alias that a vendor's embed code carries (W2).
+	app, err := s.apps.AppFor(r.Context(), req.AppID)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -45,7 +45,7 @@ type authMessage struct {
 // widgetEvents serves GET /widget/v1/events: a WebSocket carrying the live
 // events the session may see, resumed after the last one the widget saw.
 func (s *Server) widgetEvents(w http.ResponseWriter, r *http.Request) error {
-	app, err := s.store.App(r.Context(), r.URL.Query().Get("app_id"))
+	app, err := s.apps.AppFor(r.Context(), r.URL.Query().Get("app_id"))
 	if err != nil {
 		return err
 	}

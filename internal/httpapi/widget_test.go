@@ -676,7 +676,7 @@ func TestWidget_SessionRequestsAreCheckedBeforeAnythingIsWritten(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
 	e := httpapitest.New(t, st, httpapitest.Options{})
 	wantError(t, e.TryStartSession(map[string]any{"on_login": "sometimes"}), http.StatusBadRequest, kith.CodeInvalidField, "on_login")
-	wantError(t, e.TryStartSession(map[string]any{"jwt": "x.y.z"}), http.StatusBadRequest, kith.CodeUnsupportedMethod, "")
+	wantError(t, e.TryStartSession(map[string]any{"jwt": "x.y.z"}), http.StatusUnauthorized, kith.CodeInvalidJWT, "jwt")
 	wantError(t, e.TryStartSession(map[string]any{"session_token": "x", "identity": map[string]any{"user_ref": "u"}}),
 		http.StatusBadRequest, kith.CodeInvalidRequest, "")
 	wantError(t, e.Do("POST", "/widget/v1/sessions", "", map[string]any{"app_id": "app_nope"}), http.StatusNotFound, kith.CodeNotFound, "")

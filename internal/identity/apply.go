@@ -14,6 +14,7 @@ import (
 func ApplyUser(u *kith.User, t UserTraits, custom, unverified kith.Fields) []string {
 	var changed []string
 	set(&changed, "email", &u.Email, t.Email)
+	set(&changed, "unverified_email", &u.UnverifiedEmail, t.UnverifiedEmail)
 	set(&changed, "display_name", &u.DisplayName, t.DisplayName)
 	set(&changed, "phone_numbers", &u.PhoneNumbers, t.PhoneNumbers)
 	set(&changed, "avatar_url", &u.AvatarURL, t.AvatarURL)

@@ -15,12 +15,15 @@ func Put[T any](v T) Update[T] { return Update[T]{Set: true, To: v} }
 
 // UserTraits are the changes a claim makes to a user.
 type UserTraits struct {
-	Email        Update[string]
-	DisplayName  Update[string]
-	PhoneNumbers Update[[]string]
-	AvatarURL    Update[string]
-	Language     Update[string]
-	CustomFields []RawField
+	Email Update[string]
+	// UnverifiedEmail is an email that came beside a proof that does not
+	// cover it (M3, M4): kept for agents, never used to find anyone.
+	UnverifiedEmail Update[string]
+	DisplayName     Update[string]
+	PhoneNumbers    Update[[]string]
+	AvatarURL       Update[string]
+	Language        Update[string]
+	CustomFields    []RawField
 	// UnverifiedCustomFields are custom values the browser claimed (M5),
 	// kept apart from the verified ones.
 	UnverifiedCustomFields []RawField

@@ -20,15 +20,19 @@ type SessionClaims struct {
 	Trust       string
 	WorkspaceID string // empty: no workspace scope (V4)
 	Method      string
-	ID          string // jti, so that a token can be redeemed once
-	IssuedAt    time.Time
-	ExpiresAt   time.Time
+	// AccessTokenID is the access token the company's backend minted it
+	// with: agents see which one vouched for a session.
+	AccessTokenID string
+	ID            string // jti, so that a token can be redeemed once
+	IssuedAt      time.Time
+	ExpiresAt     time.Time
 }
 
 type sessionJWT struct {
 	Trust       string `json:"trust"`
 	WorkspaceID string `json:"ws,omitempty"`
 	Method      string `json:"mth"`
+	AccessToken string `json:"aat,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -63,6 +67,7 @@ func MintSessionToken(secret []byte, c SessionClaims) (string, error) {
 		Trust:       c.Trust,
 		WorkspaceID: c.WorkspaceID,
 		Method:      c.Method,
+		AccessToken: c.AccessTokenID,
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    SessionIssuer,
 			Subject:   c.UserID,
@@ -106,6 +111,6 @@ func ParseSessionToken(secret []byte, appID, token string, now time.Time) (*Sess
 	}
 	return &SessionClaims{
 		AppID: appID, UserID: c.Subject, Trust: c.Trust, WorkspaceID: c.WorkspaceID, Method: c.Method,
-		ID: c.ID, IssuedAt: c.IssuedAt.Time, ExpiresAt: c.ExpiresAt.Time,
+		AccessTokenID: c.AccessToken, ID: c.ID, IssuedAt: c.IssuedAt.Time, ExpiresAt: c.ExpiresAt.Time,
 	}, nil
 }

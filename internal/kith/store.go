@@ -20,6 +20,16 @@ type Reader interface {
 	// Apps lists an organization's apps, or every app when orgID is empty
 	// (for the server's own housekeeping).
 	Apps(ctx context.Context, orgID string) ([]*App, error)
+	// AppByAlias returns the app an alias names, whatever its organization.
+	AppByAlias(ctx context.Context, alias string) (*App, error)
+	// AppAliases lists an app's aliases.
+	AppAliases(ctx context.Context, appID string) ([]*AppAlias, error)
+
+	// VerificationSecrets lists an app's verification secrets, oldest
+	// first.
+	VerificationSecrets(ctx context.Context, appID string) ([]*VerificationSecret, error)
+	// JWTKeys lists an app's JWT keys, oldest first.
+	JWTKeys(ctx context.Context, appID string) ([]*JWTKey, error)
 
 	// AccessToken returns a token by its id, whatever its state; callers
 	// check the hash, expiry and revocation.
@@ -80,6 +90,20 @@ type Writer interface {
 	// UpdateAppSessionSecret replaces the secret an app signs its session
 	// tokens with.
 	UpdateAppSessionSecret(ctx context.Context, appID string, secret []byte) error
+	// AddAppAlias gives an app another id; an alias any app has already is
+	// ErrConflict.
+	AddAppAlias(ctx context.Context, a *AppAlias) error
+	// DeleteAppAlias removes an alias of the app, or answers ErrNotFound.
+	DeleteAppAlias(ctx context.Context, appID, alias string) error
+
+	CreateVerificationSecret(ctx context.Context, s *VerificationSecret) error
+	// DeleteVerificationSecret deletes a secret of the app, or answers
+	// ErrNotFound: from then on it verifies nothing.
+	DeleteVerificationSecret(ctx context.Context, appID, id string) error
+	// CreateJWTKey stores a key; a kid the app has already is ErrConflict.
+	CreateJWTKey(ctx context.Context, k *JWTKey) error
+	// DeleteJWTKey deletes a key of the app, or answers ErrNotFound.
+	DeleteJWTKey(ctx context.Context, appID, id string) error
 
 	CreateAccessToken(ctx context.Context, t *AccessToken) error
 	// RevokeAccessToken marks a token revoked; revoking twice keeps the

@@ -16,6 +16,10 @@ const (
 	// conversations and sessions, and the custom field definitions they
 	// share. Without it a token reaches its own app's only.
 	ScopeOrg Scope = "org"
+	// ScopeKeys manages the app's keyring through the server API: its
+	// verification secrets, JWT keys and aliases. Those let whoever holds
+	// them prove any user's identity, so api alone does not reach them.
+	ScopeKeys Scope = "keys"
 )
 
 // AccessToken is an application access token (AAT) as stored: only its hash

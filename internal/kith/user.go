@@ -15,12 +15,18 @@ type User struct {
 	// Ref is the company's own id for the user (user_ref); empty for none.
 	// Unique per organization within its trust namespace (R1, V7).
 	Ref string
-	// Email is lower-cased; empty for none.
-	Email        string
-	DisplayName  string
-	PhoneNumbers []string // E.164
-	AvatarURL    string
-	Language     string
+	// Email is lower-cased; empty for none. For a verified user it is a
+	// verified identity: it finds the user (R5).
+	Email string
+	// UnverifiedEmail is an email that came beside a proof that did not
+	// cover it (a user hash of the id alone, a JWT without email_verified):
+	// shown to agents as unverified, it never finds, merges or reaches
+	// another user (M3, M4).
+	UnverifiedEmail string
+	DisplayName     string
+	PhoneNumbers    []string // E.164
+	AvatarURL       string
+	Language        string
 	// CustomFields came from the company's backend (verified).
 	CustomFields Fields
 	// UnverifiedCustomFields came from the browser and are shown as such (M5).

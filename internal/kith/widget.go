@@ -36,8 +36,12 @@ type Session struct {
 	WorkspaceRef string
 	// Label is a scope the page picked, at any trust level: it partitions
 	// the user's history like a workspace, without membership (V4).
-	Label      string
-	Method     Method
+	Label  string
+	Method Method
+	// Proof names what proved a verified session's user: the access token
+	// that minted its session token, the verification secret of its user
+	// hash, or the kid of its JWT; empty for the others.
+	Proof      string
 	TokenHash  []byte
 	CreatedAt  time.Time
 	ExpiresAt  time.Time

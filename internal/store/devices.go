@@ -40,7 +40,7 @@ func (t *txn) UpdateDevice(ctx context.Context, d *kith.Device) error {
 }
 
 const sessionColumns = `id, org_id, app_id, device_id, user_id, trust, workspace_ref, label, method, token_hash,
-	created_at, expires_at, revoked_at, last_seen_at`
+	created_at, expires_at, revoked_at, last_seen_at, proof`
 
 func scanSession(row scanner) (*kith.Session, error) {
 	var s kith.Session
@@ -49,7 +49,7 @@ func scanSession(row scanner) (*kith.Session, error) {
 	var created, expires, seen int64
 	var revoked sql.NullInt64
 	err := row.Scan(&s.ID, &s.OrgID, &s.AppID, &s.DeviceID, &user, &trust, &s.WorkspaceRef, &s.Label, &method, &s.TokenHash,
-		&created, &expires, &revoked, &seen)
+		&created, &expires, &revoked, &seen, &s.Proof)
 	if err != nil {
 		return nil, err
 	}
@@ -71,9 +71,9 @@ func (r reads) Sessions(ctx context.Context, orgID, userID string) ([]*kith.Sess
 
 func (t *txn) CreateSession(ctx context.Context, s *kith.Session) error {
 	_, err := t.q.ExecContext(ctx, `INSERT INTO widget_sessions (`+sessionColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		s.ID, s.OrgID, s.AppID, s.DeviceID, nullStr(s.UserID), string(s.Trust), s.WorkspaceRef, s.Label, string(s.Method),
-		s.TokenHash, us(s.CreatedAt), us(s.ExpiresAt), nullUS(s.RevokedAt), us(s.LastSeenAt))
+		s.TokenHash, us(s.CreatedAt), us(s.ExpiresAt), nullUS(s.RevokedAt), us(s.LastSeenAt), s.Proof)
 	return classify(err)
 }
 

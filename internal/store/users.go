@@ -8,7 +8,7 @@ import (
 )
 
 const userColumns = `id, org_id, trust, user_ref, email, display_name, phone_numbers, avatar_url,
-	language, custom_fields, unverified_custom_fields, account_id, created_at, updated_at`
+	language, custom_fields, unverified_custom_fields, account_id, created_at, updated_at, unverified_email`
 
 func scanUser(row scanner) (*kith.User, error) {
 	var u kith.User
@@ -17,7 +17,7 @@ func scanUser(row scanner) (*kith.User, error) {
 	var created, updated int64
 	err := row.Scan(&u.ID, &u.OrgID, &trust, &ref, &email, &u.DisplayName, jsonColumn{&u.PhoneNumbers},
 		&u.AvatarURL, &u.Language, jsonColumn{&u.CustomFields}, jsonColumn{&u.UnverifiedCustomFields},
-		&account, &created, &updated)
+		&account, &created, &updated, &u.UnverifiedEmail)
 	if err != nil {
 		return nil, err
 	}
@@ -68,10 +68,10 @@ func (t *txn) CreateUser(ctx context.Context, u *kith.User) error {
 		u.ID = newID(prefixUser)
 	}
 	_, err := t.q.ExecContext(ctx, `INSERT INTO users (`+userColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		u.ID, u.OrgID, string(u.Trust), nullStr(u.Ref), nullStr(u.Email), u.DisplayName,
 		jsonText(u.PhoneNumbers), u.AvatarURL, u.Language, jsonText(u.CustomFields),
-		jsonText(u.UnverifiedCustomFields), nullStr(u.AccountID), us(u.CreatedAt), us(u.UpdatedAt))
+		jsonText(u.UnverifiedCustomFields), nullStr(u.AccountID), us(u.CreatedAt), us(u.UpdatedAt), u.UnverifiedEmail)
 	return classify(err)
 }
 
@@ -80,10 +80,10 @@ func (t *txn) CreateUser(ctx context.Context, u *kith.User) error {
 func (t *txn) UpdateUser(ctx context.Context, u *kith.User) error {
 	res, err := t.q.ExecContext(ctx, `UPDATE users SET user_ref = $3, email = $4, display_name = $5,
 		phone_numbers = $6, avatar_url = $7, language = $8, custom_fields = $9,
-		unverified_custom_fields = $10, account_id = $11, updated_at = $12
+		unverified_custom_fields = $10, account_id = $11, updated_at = $12, unverified_email = $13
 		WHERE org_id = $1 AND id = $2`,
 		u.OrgID, u.ID, nullStr(u.Ref), nullStr(u.Email), u.DisplayName, jsonText(u.PhoneNumbers),
 		u.AvatarURL, u.Language, jsonText(u.CustomFields), jsonText(u.UnverifiedCustomFields),
-		nullStr(u.AccountID), us(u.UpdatedAt))
+		nullStr(u.AccountID), us(u.UpdatedAt), u.UnverifiedEmail)
 	return affected(res, err, "user")
 }

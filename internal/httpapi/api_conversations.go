@@ -90,6 +90,7 @@ type sessionJSON struct {
 	DeviceID     string      `json:"device_id"`
 	Trust        kith.Trust  `json:"trust"`
 	Method       kith.Method `json:"method"`
+	Proof        *string     `json:"proof"`
 	WorkspaceRef *string     `json:"workspace_ref"`
 	Label        *string     `json:"label"`
 	Active       bool        `json:"active"`
@@ -107,7 +108,7 @@ func (s *Server) listUserSessions(w http.ResponseWriter, r *http.Request) error 
 	out := list[sessionJSON]{Data: []sessionJSON{}}
 	now := s.now()
 	for _, ss := range sessions {
-		v := sessionJSON{ID: ss.ID, AppID: ss.AppID, DeviceID: ss.DeviceID, Trust: ss.Trust, Method: ss.Method,
+		v := sessionJSON{ID: ss.ID, AppID: ss.AppID, DeviceID: ss.DeviceID, Trust: ss.Trust, Method: ss.Method, Proof: null(ss.Proof),
 			WorkspaceRef: null(ss.WorkspaceRef), Label: null(ss.Label), Active: ss.Active(now), CreatedAt: ss.CreatedAt,
 			LastSeenAt: ss.LastSeenAt, ExpiresAt: ss.ExpiresAt}
 		if !ss.RevokedAt.IsZero() {

@@ -60,6 +60,7 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
 		Language:               null(u.Language),
 		CustomFields:           fields(u.CustomFields),
 		UnverifiedCustomFields: fields(u.UnverifiedCustomFields),
+		UnverifiedEmail:        null(u.UnverifiedEmail),
 		Workspaces:             []workspaceView{},
 	}
 	if u.AccountID != "" {

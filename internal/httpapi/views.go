@@ -27,6 +27,7 @@ type userView struct {
 	Language               *string         `json:"language"`
 	CustomFields           kith.Fields     `json:"custom_fields"`
 	UnverifiedCustomFields kith.Fields     `json:"unverified_custom_fields"`
+	UnverifiedEmail        *string         `json:"unverified_email"`
 	Account                *accountRef     `json:"account"`
 	Workspaces             []workspaceView `json:"workspaces"`
 }

@@ -21,13 +21,12 @@ func (s *Server) createSessionToken(w http.ResponseWriter, r *http.Request) erro
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	claim, days, err := req.claim()
+	claim, asked, err := req.claim()
 	if err != nil {
 		return err
 	}
 	ttl := app.Settings.SessionTokenMaxLifetime
-	// Compared as floats: days*24h can overflow a Duration.
-	if asked := days * float64(24*time.Hour); days > 0 && asked < float64(ttl) {
+	if asked > 0 && asked < float64(ttl) {
 		ttl = time.Duration(asked).Truncate(time.Second)
 	}
 	token, _, err := s.issue(r.Context(), app, tok, claim, ttl)

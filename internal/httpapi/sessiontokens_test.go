@@ -349,3 +349,47 @@ func TestM1_ExpiresInTooLargeOrTooSmall_M1_F6(t *testing.T) {
 		t.Fatalf("0.01 days: %d %s, want 864 s", r.Status, r.Body)
 	}
 }
+
+func TestM1_TheFieldsOfDevRevsServerSDK_M1(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := httpapitest.New(t, st, httpapitest.Options{Settings: []string{"session_token_max_lifetime=2h"}})
+		mint := func(body string) *kithtest.Response {
+			return e.Do("POST", "/auth-tokens.create", e.SessionsToken, body)
+		}
+		ok := func(body string, expiresIn float64) {
+			t.Helper()
+			r := mint(body)
+			if r.Status != http.StatusCreated || r.JSON(t)["expires_in"] != expiresIn {
+				t.Fatalf("%s: %d %s, want 201 with expires_in %v", body, r.Status, r.Body, expiresIn)
+			}
+		}
+		ok(`{"rev_info":{"user_ref":"sdk"},"expires_in_mins":30}`, 1800)
+		ok(`{"rev_info":{"user_ref":"sdk"},"expires_in_mins":1440}`, 7200) // capped by the app
+		ok(`{"rev_info":{"user_ref":"sdk"},"requested_token_type":"urn:devrev:params:oauth:token-type:session"}`, 7200)
+		ok(`{"rev_info":{"user_ref":"sdk"},"requested_token_type":"urn:devrev:params:oauth:token-type:session:rev",
+			"grant_type":"urn:devrev:params:oauth:grant-type:token-issue","aud":["x"],"client_id":"c","scope":"s","token_hint":"h"}`, 7200)
+		// DevRev's old names, read as the new ones.
+		ok(`{"rev_info":{"user_ref":"sdk-org","org_ref":"old.example","org_traits":{"display_name":"Old Name"}}}`, 7200)
+		accounts := e.Do("GET", "/api/v1/accounts?ref=old.example", e.APIToken, nil).JSON(t)["data"].([]any)
+		if len(accounts) != 1 || accounts[0].(map[string]any)["display_name"] != "Old Name" {
+			t.Fatalf("org_ref and org_traits made %v, want the account old.example named Old Name", accounts)
+		}
+		for _, tc := range []struct {
+			body  string
+			code  kith.Code
+			field string
+		}{
+			{`{"rev_info":{"user_ref":"sdk"},"requested_token_type":"urn:devrev:params:oauth:token-type:aat"}`, kith.CodeInvalidField, "requested_token_type"},
+			{`{"rev_info":{"user_ref":"sdk"},"grant_type":"urn:ietf:params:oauth:grant-type:token-exchange"}`, kith.CodeInvalidField, "grant_type"},
+			{`{"rev_info":{"user_ref":"sdk"},"act_as":"don:identity:dvrv-us-1:devo/0:devu/1"}`, kith.CodeInvalidField, "act_as"},
+			{`{"rev_info":{"user_ref":"sdk"},"subject_token":"x"}`, kith.CodeInvalidField, "subject_token"},
+			{`{"rev_info":{"user_ref":"sdk"},"expires_in":1,"expires_in_mins":5}`, kith.CodeInvalidRequest, "expires_in_mins"},
+			{`{"rev_info":{"user_ref":"sdk"},"expires_in_mins":0.5}`, kith.CodeInvalidField, "expires_in_mins"},
+			{`{"rev_info":{"user_ref":"sdk"},"expires_in_mins":2000}`, kith.CodeInvalidField, "expires_in_mins"},
+			{`{"rev_info":{"user_id":"don:identity:dvrv-us-1:devo/0:revu/1"}}`, kith.CodeInvalidField, "rev_info.user_id"},
+			{`{"rev_info":{"user_ref":"sdk","org_ref":"a.com","account_ref":"b.com"}}`, kith.CodeInvalidRequest, "rev_info.org_ref"},
+		} {
+			wantError(t, mint(tc.body), http.StatusBadRequest, tc.code, tc.field)
+		}
+	})
+}

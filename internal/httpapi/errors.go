@@ -42,7 +42,6 @@ var statuses = map[kith.Code]int{
 	kith.CodeClaimNotAllowed:      http.StatusForbidden,
 	kith.CodeOriginNotAllowed:     http.StatusForbidden,
 	kith.CodeWorkspaceNotAllowed:  http.StatusForbidden,
-	kith.CodeUnsupportedMethod:    http.StatusBadRequest,
 
 	kith.CodeNotFound:       http.StatusNotFound,
 	kith.CodeConflict:       http.StatusConflict,

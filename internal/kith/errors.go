@@ -44,7 +44,6 @@ const (
 	CodeClaimNotAllowed      Code = "claim_not_allowed"     // 403, S5
 	CodeOriginNotAllowed     Code = "origin_not_allowed"    // 403: the page is not among allowed_origins
 	CodeWorkspaceNotAllowed  Code = "workspace_not_allowed" // 403, V4: a verified user named a workspace they are not in
-	CodeUnsupportedMethod    Code = "unsupported_method"    // 400: a way in this server does not offer yet
 )
 
 // Codes for the state of the world.

@@ -13,10 +13,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kith-chat/kith/internal/apps"
 	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/httpapi"
 	"github.com/kith-chat/kith/internal/store"
+	"github.com/kith-chat/kith/internal/wiring"
 )
 
 // Server timeouts: a slow or stalled client cannot hold a connection.
@@ -57,7 +57,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer st.Close()
 	log.Info("database ready", "store", st.Dialect())
-	firstApp, err := (&apps.Service{Store: st}).EnsureApp(ctx)
+	svc := wiring.New(st, wiring.Options{Logger: log})
+	firstApp, err := svc.Apps.EnsureApp(ctx)
 	if err != nil {
 		return err
 	}
@@ -77,10 +78,19 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if metricsToken == "" {
 		log.Info("metrics are off: set KITH_METRICS_TOKEN to serve /metrics to a scraper that sends it as a Bearer token")
 	}
-	api := httpapi.New(httpapi.Config{Store: st, Logger: log, Limits: httpapi.Limits{
-		MaxBodyBytes: *maxBody, TokenRate: *tokenRate, TokenBurst: *tokenBurst, TrustedProxies: trusted},
+	// Live events flow to this process's sockets until the HTTP server has
+	// shut down (the deferred stop), not merely until the signal: requests
+	// finishing meanwhile still announce what they wrote.
+	live, stopLive := context.WithCancel(context.Background())
+	defer stopLive()
+	if err := svc.Start(live); err != nil {
+		return err
+	}
+	go svc.Chat.RunExpiry(ctx, *housekeeping)
+	api := httpapi.New(httpapi.Config{Store: st, Apps: svc.Apps, Chat: svc.Chat, Hub: svc.Hub, Logger: log,
+		Limits: httpapi.Limits{
+			MaxBodyBytes: *maxBody, TokenRate: *tokenRate, TokenBurst: *tokenBurst, TrustedProxies: trusted},
 		Budgets: &policy, NoDemo: !*demo, MetricsToken: metricsToken})
-	go api.Chat().RunExpiry(ctx, *housekeeping)
 	srv := &http.Server{
 		Handler:           api,
 		ReadHeaderTimeout: readHeaderTimeout,

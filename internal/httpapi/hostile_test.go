@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"runtime"
 	"strconv"
@@ -612,9 +611,8 @@ func TestHostile_MetricsAreServedOnlyWithTheirToken(t *testing.T) {
 		}
 	}
 	// Without a token configured, there are no metrics to read at all.
-	off := httptest.NewServer(httpapi.New(httpapi.Config{Store: st}))
-	defer off.Close()
-	if r := kithtest.Do(t, off.URL, "GET", "/metrics", map[string]string{"Authorization": "Bearer anything"}, nil); r.Status != http.StatusNotFound {
+	off := httpapitest.New(t, st, httpapitest.Options{NoMetrics: true})
+	if r := off.Do("GET", "/metrics", "anything", nil); r.Status != http.StatusNotFound {
 		t.Fatalf("/metrics without a configured token: %d, want 404", r.Status)
 	}
 }

@@ -38,6 +38,7 @@ import (
 	"github.com/kith-chat/kith/internal/keys"
 	"github.com/kith-chat/kith/internal/kith"
 	"github.com/kith-chat/kith/internal/storetest"
+	"github.com/kith-chat/kith/internal/wiring"
 	"gopkg.in/yaml.v3"
 )
 
@@ -462,6 +463,18 @@ func (oaDownStore) Session(context.Context, string) (*kith.Session, error) {
 	return nil, &kith.Error{Code: kith.CodeUnavailable, Message: "database unavailable"}
 }
 
+// oaServer serves a server wired as kith serve wires one (package wiring),
+// on the store, clock and limits of cfg.
+func oaServer(t testing.TB, cfg Config) *httptest.Server {
+	t.Helper()
+	svc := wiring.New(cfg.Store, wiring.Options{Logger: cfg.Logger, Now: cfg.Now})
+	if err := svc.Start(t.Context()); err != nil {
+		t.Fatalf("start the live events: %v", err)
+	}
+	cfg.Apps, cfg.Chat, cfg.Hub = svc.Apps, svc.Chat, svc.Hub
+	return httptest.NewServer(New(cfg))
+}
+
 // TestOpenAPI_ResponsesMatchSchemas calls every documented operation on a
 // real server, with valid requests and with bad ones, and checks each answer
 // against the schema documented for its status.
@@ -483,7 +496,7 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 	apiOnly := newToken(kith.ScopeAPI)
 	bearer := func(tok string) string { return "Bearer " + tok }
 
-	c := newDocClient(t, doc, httptest.NewServer(New(Config{Store: st})))
+	c := newDocClient(t, doc, oaServer(t, Config{Store: st}))
 
 	// Operations, and the description itself.
 	c.do(docCall{method: "GET", path: "/healthz", want: 200})
@@ -668,7 +681,7 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 	c.do(docCall{method: "POST", path: "/api/v1/custom-fields", token: apiTok, body: huge, want: 413, code: kith.CodeTooLarge})
 
 	// 429, on a server with a tight rate limit.
-	limited := c.with(httptest.NewServer(New(Config{Store: st, Limits: Limits{TokenRate: 0.001, TokenBurst: 1}})))
+	limited := c.with(oaServer(t, Config{Store: st, Limits: Limits{TokenRate: 0.001, TokenBurst: 1}}))
 	limited.do(docCall{method: "POST", path: "/widget/authenticate-user", token: sessions, body: opencx, want: 200})
 	limited.do(docCall{method: "POST", path: "/widget/authenticate-user", token: sessions, body: opencx, want: 429, code: kith.CodeRateLimited})
 	limited.do(docCall{method: "POST", path: "/internal/auth-tokens.create", token: sessions, body: devrev, want: 429})
@@ -677,10 +690,10 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 	// 429 for what browsers write (F8), on a server whose budgets allow
 	// one of each (two messages: a conversation's first, and one more).
 	one := budget.Rate{Burst: 1, Per: time.Hour}
-	tight := c.with(httptest.NewServer(New(Config{Store: st, Budgets: &budget.Policy{
+	tight := c.with(oaServer(t, Config{Store: st, Budgets: &budget.Policy{
 		Sessions: budget.Scopes{Address: one}, Conversations: budget.Scopes{Session: one},
 		Messages: budget.Scopes{Session: budget.Rate{Burst: 2, Per: time.Hour}}, Identity: budget.Scopes{Session: one},
-		Reads: budget.Scopes{Session: one}, SocketOpens: budget.Scopes{Address: one}}})))
+		Reads: budget.Scopes{Session: one}, SocketOpens: budget.Scopes{Address: one}}}))
 	start := map[string]any{"app_id": app.ID}
 	tightSession := "Bearer " + oaString(t, tight.do(docCall{method: "POST", path: "/widget/v1/sessions", body: start, want: 201}), "session")
 	tight.do(docCall{method: "POST", path: "/widget/v1/sessions", body: start, want: 429, code: kith.CodeRateLimited})
@@ -707,7 +720,7 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 		header: map[string]string{"Connection": "Upgrade", "Upgrade": "websocket"}})
 
 	// 503, on a server whose database is down.
-	down := c.with(httptest.NewServer(New(Config{Store: oaDownStore{st}})))
+	down := c.with(oaServer(t, Config{Store: oaDownStore{st}}))
 	down.do(docCall{method: "GET", path: "/readyz", want: 503})
 	for _, key := range slices.Sorted(maps.Keys(oaOperations(t, doc))) {
 		method, path, _ := strings.Cut(key, " ")
@@ -949,7 +962,7 @@ func oaWidgetCalls(t *testing.T, c *docClient, st kith.Store, app *kith.App, ses
 	c.do(docCall{method: "POST", path: "/widget/v1/sessions", want: 400, code: kith.CodeInvalidField,
 		body: map[string]any{"app_id": app.ID, "session_token": mint(sessions, "widget-ada",
 			map[string]any{"account_ref": "globex.com", "workspace_ref": "globex-support"}), "workspace_ref": "elsewhere"}})
-	late := c.with(httptest.NewServer(New(Config{Store: st, Now: func() time.Time { return time.Now().Add(2 * time.Hour) }})))
+	late := c.with(oaServer(t, Config{Store: st, Now: func() time.Time { return time.Now().Add(2 * time.Hour) }}))
 	late.do(docCall{method: "POST", path: "/widget/v1/sessions", want: 401, code: kith.CodeExpiredSessionToken,
 		body: map[string]any{"app_id": app.ID, "session_token": mint(sessions, "widget-ada", nil)}})
 	c.do(docCall{method: "POST", path: "/widget/v1/sessions", want: 401, code: kith.CodeInvalidSessionToken,

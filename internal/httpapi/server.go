@@ -11,9 +11,7 @@ import (
 	"github.com/kith-chat/kith/internal/apps"
 	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/chat"
-	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
-	"github.com/kith-chat/kith/internal/proof"
 	"github.com/kith-chat/kith/internal/realtime"
 	"github.com/kith-chat/kith/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
@@ -34,43 +32,44 @@ type Limits struct {
 	TrustedProxies []netip.Prefix
 }
 
-// refusalEventsPerHour is how many verification_failed events refused
-// browser claims may write on one user's timeline in an hour (F9).
-const refusalEventsPerHour = 5
-
 // DefaultLimits are the limits kith serve starts with.
 var DefaultLimits = Limits{MaxBodyBytes: 64 << 10, TokenRate: 50, TokenBurst: 100}
 
 // Server holds what the handlers need. Build one with New.
 type Server struct {
-	store    kith.Store
-	apps     *apps.Service
-	resolver *identity.Resolver
-	log      *slog.Logger
-	limits   Limits
-	now      func() time.Time
-	metrics  *metrics
+	store   kith.Store
+	apps    *apps.Service
+	chat    *chat.Service
+	hub     *realtime.Hub
+	log     *slog.Logger
+	limits  Limits
+	now     func() time.Time
+	metrics *metrics
 	// tokenBudget limits, per access token, the session-token requests.
 	tokenBudget *budget.Buckets
 	// budgets limit what browsers write (F8).
 	budgets *budgets
-	chat    *chat.Service
-	hub     *realtime.Hub
 	handler http.Handler
 }
 
-// Config configures New.
+// Config configures New. The services are built where the program is
+// wired (package wiring, for kith serve and the tests alike): the server
+// only decodes, authenticates, calls them and encodes.
 type Config struct {
-	Store  kith.Store
+	// Store answers the server API's lookups and /readyz; the use cases
+	// reach it through the services.
+	Store kith.Store
+	// Apps, Chat and Hub are required. Hub is where the live-event sockets
+	// subscribe: whoever wires the program routes the broker's events to it.
+	Apps   *apps.Service
+	Chat   *chat.Service
+	Hub    *realtime.Hub
 	Logger *slog.Logger
 	Limits Limits
 	// Registry receives the server's metrics; a new one when nil.
 	Registry *prometheus.Registry
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
-	// Broker carries live events between processes; an in-process one
-	// when nil.
-	Broker realtime.Broker
 	// NoDemo turns off /demo, the page that embeds the widget of the
 	// default organization's first app.
 	NoDemo bool
@@ -83,9 +82,21 @@ type Config struct {
 	MetricsToken string
 }
 
-// New returns a server for the store in cfg.
+// New returns a server for the services in cfg. It panics when one is
+// missing: that is a wiring mistake, not something to serve around.
 func New(cfg Config) *Server {
-	s := &Server{store: cfg.Store, log: cfg.Logger, limits: cfg.Limits, now: cfg.Now}
+	switch {
+	case cfg.Store == nil:
+		panic("httpapi.New: Config.Store is nil")
+	case cfg.Apps == nil:
+		panic("httpapi.New: Config.Apps is nil")
+	case cfg.Chat == nil:
+		panic("httpapi.New: Config.Chat is nil")
+	case cfg.Hub == nil:
+		panic("httpapi.New: Config.Hub is nil")
+	}
+	s := &Server{store: cfg.Store, apps: cfg.Apps, chat: cfg.Chat, hub: cfg.Hub,
+		log: cfg.Logger, limits: cfg.Limits, now: cfg.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -99,20 +110,7 @@ func New(cfg Config) *Server {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
-	s.apps = &apps.Service{Store: s.store, Now: s.now}
-	s.resolver = &identity.Resolver{Now: s.now}
 	s.metrics = newMetrics(reg)
-	broker := cfg.Broker
-	if broker == nil {
-		broker = realtime.NewLocal()
-	}
-	s.hub = realtime.NewHub()
-	// The subscription lasts as long as the broker: an in-process broker
-	// goes with its server.
-	_ = broker.Subscribe(context.Background(), s.hub.Deliver)
-	s.chat = &chat.Service{Store: s.store, Resolver: s.resolver, Broker: broker, Now: s.now, Log: s.log,
-		Proofs:        &proof.Verifier{Keys: s.store, Now: s.now},
-		RefusalEvents: budget.NewBuckets(budget.Rate{Burst: refusalEventsPerHour, Per: time.Hour}, 0, s.now)}
 	s.tokenBudget = budget.NewBuckets(tokenRate(s.limits.TokenRate, s.limits.TokenBurst), 0, s.now)
 	policy := budget.DefaultPolicy()
 	if cfg.Budgets != nil {
@@ -217,6 +215,6 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 	})
 }
 
-// Chat returns the server's chat service, for the housekeeping kith serve
-// runs beside it (anonymous expiry).
+// Chat returns the chat service the server was given, for tests that run
+// the domain's housekeeping (anonymous expiry) beside the server.
 func (s *Server) Chat() *chat.Service { return s.chat }

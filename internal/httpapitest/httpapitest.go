@@ -16,6 +16,7 @@ import (
 	"github.com/kith-chat/kith/internal/kithtest"
 	"github.com/kith-chat/kith/internal/store"
 	"github.com/kith-chat/kith/internal/storetest"
+	"github.com/kith-chat/kith/internal/wiring"
 )
 
 // MetricsToken is the token the test servers ask GET /metrics for.
@@ -43,6 +44,9 @@ type Options struct {
 	Settings []string
 	// Budgets bound what browsers write; none when nil.
 	Budgets *budget.Policy
+	// NoMetrics starts the server without a metrics token, so that
+	// /metrics is not served; else it asks for MetricsToken.
+	NoMetrics bool
 }
 
 // New starts a server on st with a new app in a new organization.
@@ -55,17 +59,32 @@ func New(t testing.TB, st *store.Store, opts Options) *Env {
 		opts.Budgets = &budget.Policy{} // no budget unless asked
 	}
 	logs := &kithtest.SyncBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	// Wired as kith serve wires itself, with the test's clock and logs.
+	svc := wiring.New(st, wiring.Options{Logger: log, Now: opts.Now})
+	live, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop) // after ts.Close, as kith serve stops after its HTTP server
+	if err := svc.Start(live); err != nil {
+		t.Fatalf("start the live events: %v", err)
+	}
+	metricsToken := MetricsToken
+	if opts.NoMetrics {
+		metricsToken = ""
+	}
 	srv := httpapi.New(httpapi.Config{
 		Store:        st,
-		Logger:       slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Apps:         svc.Apps,
+		Chat:         svc.Chat,
+		Hub:          svc.Hub,
+		Logger:       log,
 		Limits:       opts.Limits,
 		Now:          opts.Now,
 		Budgets:      opts.Budgets,
-		MetricsToken: MetricsToken,
+		MetricsToken: metricsToken,
 	})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	e := &Env{t: t, Store: st, API: srv, Server: ts, Apps: &apps.Service{Store: st, Now: opts.Now}, Logs: logs}
+	e := &Env{t: t, Store: st, API: srv, Server: ts, Apps: svc.Apps, Logs: logs}
 	app, tok := storetest.NewApp(t, st, opts.Settings...)
 	e.App, e.SessionsToken = app, tok.Secret
 	e.APIToken = e.NewToken(kith.ScopeSessions, kith.ScopeAPI)

@@ -107,15 +107,29 @@ func (b *Browser) Do(js string) {
 }
 
 // WaitFor polls a JavaScript expression until it is truthy, failing the test
-// with what after timeout.
+// with what after timeout. It polls from Go, each time in the page's
+// current document: chromedp.Poll keeps the execution context it started
+// in, which a page that is still settling after its load event (a vendor
+// loader appending the script from onload) can replace under it.
 func (b *Browser) WaitFor(what, js string, timeout time.Duration) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, timeout+5*time.Second)
-	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[bool]("Boolean("+js+")",
-		chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(50*time.Millisecond)))
-	if err != nil {
-		b.t.Fatalf("waited %v for %s: %v", timeout, what, err)
+	deadline := time.Now().Add(timeout)
+	var last error
+	for {
+		ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("Boolean("+js+")"))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		last = err
+		if time.Now().After(deadline) {
+			if last != nil {
+				b.t.Fatalf("waited %v for %s: %v", timeout, what, last)
+			}
+			b.t.Fatalf("waited %v for %s", timeout, what)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 

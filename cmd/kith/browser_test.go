@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,6 +37,10 @@ type site struct {
 	appID string
 	aat   string
 	url   string
+	// vendorPages are pages that embed the widget with a vendor's own
+	// snippet (vendors_browser_test.go), by path.
+	mu          sync.Mutex
+	vendorPages map[string]vendorPage
 }
 
 var pages = template.Must(template.New("").Parse(`
@@ -95,6 +100,10 @@ func (s *site) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/devrev":
 		name = "devrev"
 	default:
+		if page, ok := s.vendorPage(r.URL.Path); ok {
+			s.serveVendorPage(w, r, page)
+			return
+		}
 		http.NotFound(w, r)
 		return
 	}
@@ -323,5 +332,5 @@ func TestBrowser_KithAPIRaisesAnEventForEveryChange_W3(t *testing.T) {
 	b.WaitFor("the auth failure", `heard.some((e) => e.name === "auth_failure" && e.data.code === "missing_user_auth_token")`, uiWait)
 	b.WaitFor("ready again", `heard.filter((e) => e.name === "ready").length >= 1 && Kith.user().trust === "anonymous"`, uiWait)
 	b.WaitFor("the DevRev events", `devrev.some((e) => e.type === "ON_PLUG_WIDGET_OPENED") &&
-		devrev.some((e) => e.type === "ON_PLUG_AUTH_FAILED" && e.kith_event === "auth_failure")`, uiWait)
+		devrev.some((e) => e.type === "KITH_AUTH_FAILURE" && e.kith_event === "auth_failure")`, uiWait)
 }

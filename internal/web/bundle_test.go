@@ -42,11 +42,13 @@ func TestBundle_Under30KBGzipped(t *testing.T) {
 	}
 }
 
-// TestBundle_DefinesBothAPIs checks that the bundle is a self-contained
-// script that sets window.Kith and window.plugSDK (W2, W3).
-func TestBundle_DefinesBothAPIs(t *testing.T) {
+// TestBundle_DefinesEveryVendorsAPI checks that the bundle is a
+// self-contained script that sets window.Kith and each vendor's embed API
+// (W2, W3).
+func TestBundle_DefinesEveryVendorsAPI_W2(t *testing.T) {
 	js := loadScript().raw
-	for _, want := range []string{"window.Kith", "window.plugSDK", "/widget/v1/sessions", "/widget/v1/events", "attachShadow"} {
+	for _, want := range []string{"window.Kith", "window.plugSDK", "window.Helpshift", "window.HelpCrunch",
+		"window.initOpenScript", "window.opencxWidget", "/widget/v1/sessions", "/widget/v1/events", "attachShadow"} {
 		if !bytes.Contains(js, []byte(want)) {
 			t.Errorf("the bundle has no %q", want)
 		}

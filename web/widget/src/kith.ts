@@ -4,7 +4,7 @@ import type { Listener } from "./emitter";
 import type { User } from "./types";
 import type { Widget } from "./widget";
 
-export const EVENTS = ["ready", "opened", "closed", "unread", "auth_failure", "message", "user_changed"];
+export const EVENTS = ["ready", "opened", "closed", "unread", "auth_failure", "message", "conversation_started", "user_changed"];
 
 export interface KithAPI {
   version: string;

@@ -1,14 +1,17 @@
-// The widget script: defines window.Kith and window.plugSDK as soon as it
-// runs, so that the next <script> of the page can call them.
+// The widget script: defines window.Kith and each vendor's embed API as
+// soon as it runs, so that the next <script> of the page can call them and
+// the calls a vendor's loader queued before are played (W2).
 
-import { plugSDK } from "./devrev";
 import { kithAPI } from "./kith";
+import { installDevRev } from "./vendors/devrev";
+import { installHelpCrunch } from "./vendors/helpcrunch";
+import { installHelpshift } from "./vendors/helpshift";
+import { installOpenCX } from "./vendors/opencx";
 import { Widget } from "./widget";
 
 declare global {
   interface Window {
     Kith?: unknown;
-    plugSDK?: unknown;
   }
 }
 
@@ -29,5 +32,8 @@ function scriptHost(): string {
   if (loaded && typeof loaded.init === "function") return; // loaded twice: the first copy stays in charge
   const w = new Widget(scriptHost());
   window.Kith = kithAPI(w);
-  window.plugSDK = plugSDK(w);
+  installDevRev(w);
+  installHelpshift(w);
+  installHelpCrunch(w);
+  installOpenCX(w);
 })();

@@ -52,6 +52,11 @@ export function identity(o: InitOptions): Obj | null {
   return Object.keys(out).length ? out : null;
 }
 
+/** The page's label (Open CX externalId), or "" for none. */
+export function label(o: InitOptions): string {
+  return typeof o.label === "string" ? o.label : "";
+}
+
 export function workspace(o: InitOptions): string {
   if (typeof o.workspace_ref === "string") return o.workspace_ref;
   const ws = isObj(o.identity) ? o.identity.workspace_ref : undefined;
@@ -75,6 +80,7 @@ export function sessionBody(o: InitOptions, token: string): Obj {
   if (id && typeof o.user_hash === "string" && o.user_hash) body.user_hash = o.user_hash;
   const ws = workspace(o);
   if (ws) body.workspace_ref = ws;
+  if (label(o)) body.label = label(o);
   if (o.on_login === "keep" || o.on_login === "clear" || o.on_login === "claim") body.on_login = o.on_login;
   return body;
 }
@@ -86,12 +92,17 @@ export function sessionBody(o: InitOptions, token: string): Obj {
  */
 export function key(o: InitOptions): string {
   const token = typeof o.fetch_session_token === "function" ? "fetch" : o.session_token || o.jwt || null;
-  return hash(JSON.stringify([token, identity(o), o.user_hash || null, workspace(o) || null]));
+  return hash(JSON.stringify([token, identity(o), o.user_hash || null, workspace(o) || null, label(o) || null]));
 }
 
-/** The key of an anonymous session with the options' workspace. */
+/** The options of the device's anonymous visitor in the same scope (workspace and label) as o. */
+export function anonymous(o: InitOptions): InitOptions {
+  return { app_id: o.app_id, workspace_ref: workspace(o) || undefined, label: label(o) || undefined };
+}
+
+/** The key of an anonymous session in the options' scope. */
 export function anonymousKey(o: InitOptions): string {
-  return key({ app_id: o.app_id, workspace_ref: workspace(o) || undefined });
+  return key(anonymous(o));
 }
 
 // cyrb53: a fast 53-bit string hash (not cryptographic; equality only).

@@ -1,6 +1,7 @@
 // What the widget keeps in the browser, per app:
 //   kith:<app_id>:device   the device token; survives logout
 //   kith:<app_id>:session  the widget session and its user; gone at logout
+//   kith:<app_id>:prechat  the name and email typed in the pre-chat form; gone at logout
 // Where localStorage is unavailable (blocked cookies, some private modes) the
 // values live in memory for the page's lifetime.
 
@@ -94,4 +95,31 @@ export function clearSession(app: string): void {
 export function fresh(s: StoredSession): boolean {
   const t = Date.parse(s.expires_at);
   return !isNaN(t) && t - Date.now() > 60000;
+}
+
+/** What a visitor typed in the pre-chat form (collect_user_data). */
+export interface Prechat {
+  name: string;
+  email: string;
+}
+
+export function loadPrechat(app: string): Prechat | null {
+  const raw = read("kith:" + app + ":prechat");
+  if (!raw) return null;
+  try {
+    const p = JSON.parse(raw) as Prechat;
+    if (p && typeof p.name === "string" && typeof p.email === "string" && p.email) return p;
+  } catch (e) {
+    // a damaged value is forgotten below
+  }
+  write("kith:" + app + ":prechat", null);
+  return null;
+}
+
+export function savePrechat(app: string, p: Prechat): void {
+  write("kith:" + app + ":prechat", JSON.stringify({ name: p.name, email: p.email }));
+}
+
+export function clearPrechat(app: string): void {
+  write("kith:" + app + ":prechat", null);
 }

@@ -69,7 +69,26 @@ export interface InitOptions {
   user_hash?: string;
   identity?: Identity & { user_traits?: Traits; workspace_ref?: string };
   workspace_ref?: string;
+  /**
+   * A scope the page picks (Open CX externalId): it partitions the user's
+   * history at every trust level and is shown to agents as a label (V4).
+   */
+  label?: string;
   on_login?: OnLogin;
+  /**
+   * Ask for a name and an email before the first conversation (Open CX
+   * collectUserData): they identify the user as claimed (M5) and are
+   * remembered in this browser.
+   */
+  collect_user_data?: boolean;
+  /** Values the pre-chat form starts with (Open CX prefillUserData, HelpCrunch name/email without user_id). */
+  prefill?: { name?: string; email?: string };
+  /**
+   * Why the page's identifiers were refused before anything was sent (a
+   * vendor rule such as Helpshift's "no email as userId", F3): the widget
+   * starts anonymous and raises auth_failure with this reason.
+   */
+  invalid_identity?: AuthFailure;
   api_host?: string;
   open?: boolean;
   launcher?: boolean;

@@ -12,13 +12,15 @@ import * as storage from "./storage";
 import type { Conversation, InitOptions, LiveEvent, Message, Page, SessionAnswer, User } from "./types";
 import { h } from "./ui/dom";
 import { ListView } from "./ui/list";
+import { PrechatView } from "./ui/prechat";
 import { Shell } from "./ui/shell";
 import { ThreadView } from "./ui/thread";
 
-type View = "loading" | "list" | "thread" | "error";
+type View = "loading" | "prechat" | "list" | "thread" | "error";
 
 const UNVERIFIED = "Chat is not available because your identity could not be verified. Please sign in again.";
 const UNAVAILABLE = "Chat is not available right now. Please try again later.";
+const PRECHAT_REFUSED = "These details could not be used. Check them and try again.";
 
 const enc = encodeURIComponent;
 
@@ -55,6 +57,11 @@ export class Widget {
   private retries = 0;
   private shell: Shell | null = null;
   private wantOpen = false;
+  /** The page's own say on the launcher (HelpCrunch showChatWidget, Helpshift hide/show). */
+  private launcherShown = true;
+  /** The pre-chat form stands before the conversations (collect_user_data, no identity yet). */
+  private prechat = false;
+  private prechatError = "";
   private failure = "";
   private view: View = "loading";
   private convs: Conversation[] = [];
@@ -65,6 +72,7 @@ export class Widget {
   private messages: Message[] = [];
   private listView: ListView | null = null;
   private threadView: ThreadView | null = null;
+  private prechatView: PrechatView | null = null;
   private unread = 0;
   private refreshTimer = 0;
   /** The newest moment the loaded list knew of: older messages of unknown conversations are history. */
@@ -80,7 +88,13 @@ export class Widget {
   // ---- public API (window.Kith wraps these) ----
 
   init(raw: unknown): Promise<User | null> {
-    return this.start(opt.normalize(raw, this.scriptHost), "");
+    let o = opt.normalize(raw, this.scriptHost);
+    if (o.collect_user_data && !opt.identified(o)) {
+      // What this browser's visitor gave the pre-chat form before.
+      const known = storage.loadPrechat(o.app_id);
+      if (known) o = { ...o, identity: { email: known.email, display_name: known.name } };
+    }
+    return this.start(o, "");
   }
 
   /** Logs out (S4): revokes the session, forgets it, and starts again as the device's anonymous user. */
@@ -89,8 +103,8 @@ export class Widget {
     if (!o) return Promise.resolve(null);
     const old = this.session ? this.session.session : "";
     storage.clearSession(this.app);
-    const anon: InitOptions = { app_id: o.app_id, api_host: o.api_host, launcher: o.launcher, title: o.title, color: o.color };
-    return this.start(anon, old);
+    storage.clearPrechat(this.app);
+    return this.start(this.loggedOut(o), old);
   }
 
   on(event: string, fn: Listener): () => void {
@@ -115,6 +129,24 @@ export class Widget {
 
   getUnread(): number {
     return this.unread;
+  }
+
+  isOpen(): boolean {
+    return !!this.shell && this.shell.isOpen;
+  }
+
+  /** The page shows or hides the launcher; it still shows only to users who may chat. */
+  showLauncher(visible: boolean): void {
+    this.launcherShown = visible;
+    this.applyLauncher();
+  }
+
+  /** Opens the panel on a new conversation, its composer holding text (DevRev create_conversation). */
+  openNew(text: string): void {
+    this.open();
+    if (!this.ready || this.view === "error" || this.prechat) return;
+    this.openThread(null);
+    if (this.threadView && text) this.threadView.input.value = text;
   }
 
   async updateIdentity(raw: unknown): Promise<User | null> {
@@ -197,6 +229,10 @@ export class Widget {
     await domReady();
     if (g !== this.gen) return null;
     this.mount(o);
+    if (o.invalid_identity) {
+      // The adapter refused the page's identifiers before sending them (F3).
+      this.events.emit("auth_failure", { code: o.invalid_identity.code, message: o.invalid_identity.message });
+    }
     let s: storage.StoredSession | null;
     try {
       if (revokeFirst) await this.revoke(revokeFirst);
@@ -205,7 +241,7 @@ export class Widget {
       if (g !== this.gen) return null;
       this.failure = UNAVAILABLE;
       this.setView("error");
-      if (this.shell) this.shell.setLauncher(false);
+      this.applyLauncher();
       console.error("[kith] the chat could not start:", e);
       throw e;
     }
@@ -215,10 +251,10 @@ export class Widget {
     this.api = new Api(o.api_host || "", s.session);
     this.setUser(s.user);
     this.ready = true;
-    const sh = this.shell;
-    if (sh) sh.setLauncher(o.launcher !== false && s.can_chat);
+    this.prechat = !!o.collect_user_data && s.user.trust === "anonymous";
+    this.applyLauncher();
     if (s.can_chat) {
-      this.setView("list");
+      this.setView(this.prechat ? "prechat" : "list");
       // The list first, then the socket: what the socket replays is then
       // known to be history, not news.
       this.loadList(g, false).then(() => this.connect(g));
@@ -262,6 +298,9 @@ export class Widget {
     }
     let body = opt.sessionBody(o, token);
     let attempt = 0;
+    // A user hash that did not hold (S2): said once, then the identity goes
+    // on as a claim (M5), which verification_required turns away (S3).
+    let refused: { code: string; message: string } | null = null;
     for (;;) {
       const device = storage.loadDevice(o.app_id);
       if (device) body.device_token = device;
@@ -284,10 +323,15 @@ export class Widget {
           }
         }
         if (e.status === 404 || !(body.session_token || body.identity || body.jwt)) throw e;
-        // The identification was refused and no session made (S2): say why
-        // and go on as the device's anonymous user.
-        this.events.emit("auth_failure", { code: e.code, message: e.message });
-        body = opt.sessionBody({ app_id: o.app_id, workspace_ref: opt.workspace(o) || undefined }, "");
+        if (!refused) this.events.emit("auth_failure", { code: e.code, message: e.message });
+        refused = refused || { code: e.code, message: e.message };
+        if (e.status === 401 && body.user_hash && body.identity) {
+          delete body.user_hash;
+          continue;
+        }
+        // The identification was refused and no session made (S2): go on
+        // as the device's anonymous user.
+        body = opt.sessionBody(opt.anonymous(o), "");
         key = opt.anonymousKey(o);
         continue;
       }
@@ -296,7 +340,8 @@ export class Widget {
         return null;
       }
       storage.saveDevice(o.app_id, a.device_token);
-      const failure = a.auth_failure && typeof a.auth_failure === "object" ? a.auth_failure : null;
+      const answered = a.auth_failure && typeof a.auth_failure === "object" ? a.auth_failure : null;
+      const failure = refused || answered;
       const s: storage.StoredSession = {
         session: a.session,
         expires_at: a.expires_at,
@@ -306,7 +351,7 @@ export class Widget {
         auth_failure: failure,
       };
       storage.saveSession(o.app_id, s);
-      if (failure) this.events.emit("auth_failure", { code: failure.code, message: failure.message });
+      if (answered && !refused) this.events.emit("auth_failure", { code: answered.code, message: answered.message });
       return s;
     }
   }
@@ -321,6 +366,49 @@ export class Widget {
     }
     this.events.emit("auth_failure", { code: "session_token_unavailable", message: "fetch_session_token gave no session token" });
     return "";
+  }
+
+  /** The options of the device's anonymous visitor after a logout: how the widget looks, none of who it was. */
+  private loggedOut(o: InitOptions): InitOptions {
+    return {
+      app_id: o.app_id,
+      api_host: o.api_host,
+      launcher: o.launcher,
+      title: o.title,
+      color: o.color,
+      label: o.label,
+      collect_user_data: o.collect_user_data,
+    };
+  }
+
+  /** The launcher shows when the page wants it and the user may chat (S3). */
+  private applyLauncher(): void {
+    const o = this.opts;
+    const s = this.session;
+    if (this.shell) this.shell.setLauncher(!!o && o.launcher !== false && this.launcherShown && !!s && s.can_chat && this.view !== "error");
+  }
+
+  /**
+   * The pre-chat form was filled: the visitor is now identified by what
+   * they typed (M5, unverified), which this browser remembers.
+   */
+  private async submitPrechat(name: string, email: string): Promise<boolean> {
+    const o = this.opts;
+    if (!o) return false;
+    const identity = { email, display_name: name };
+    const u = await this.start({ ...o, identity }, "").catch(() => null);
+    if (u && u.trust === "unverified") {
+      storage.savePrechat(o.app_id, { name, email });
+      this.open();
+      this.openThread(null);
+      return true;
+    }
+    // Refused (F9 says no more): the form again, and the visitor stays anonymous.
+    this.prechat = true;
+    this.prechatError = PRECHAT_REFUSED;
+    this.opts = { ...o, identity: undefined };
+    if (this.ready && this.session && this.session.can_chat) this.setView("prechat");
+    return false;
   }
 
   private revoke(session: string, host?: string): Promise<void> {
@@ -346,8 +434,8 @@ export class Widget {
     const other = !!stored && stored.session !== dead && stored.key === opt.key(o) && storage.fresh(stored);
     if (stored && stored.session === dead) storage.clearSession(o.app_id);
     this.session = null;
-    const next: InitOptions =
-      why === "revoked" && !other ? { app_id: o.app_id, api_host: o.api_host, launcher: o.launcher, title: o.title, color: o.color } : o;
+    if (why === "revoked" && !other) storage.clearPrechat(o.app_id);
+    const next: InitOptions = why === "revoked" && !other ? this.loggedOut(o) : o;
     const delay = why === "revoked" ? 0 : backoff(this.retries++);
     setTimeout(() => {
       if (g === this.gen) this.start(next, "").catch(() => null);
@@ -511,11 +599,17 @@ export class Widget {
 
   private countUnread(): void {
     let n = 0;
-    for (const c of this.convs) n += c.unread > 0 ? c.unread : 0;
+    let convs = 0;
+    for (const c of this.convs) {
+      if (c.unread > 0) {
+        n += c.unread;
+        convs++;
+      }
+    }
     if (this.shell) this.shell.setBadge(n);
     if (n !== this.unread) {
       this.unread = n;
-      this.events.emit("unread", { count: n });
+      this.events.emit("unread", { count: n, conversations: convs });
     }
   }
 
@@ -612,6 +706,7 @@ export class Widget {
         this.upsert(a.conversation);
         this.current = a.conversation.id;
         this.onMessage(a.message);
+        this.events.emit("conversation_started", { conversation_id: a.conversation.id, message: { ...a.message } });
       }
       return true;
     } catch (e) {
@@ -634,8 +729,8 @@ export class Widget {
       this.lost("ended");
     } else if (e instanceof ApiError && e.status === 403 && e.code === "verification_required") {
       this.failure = UNVERIFIED;
-      if (this.shell) this.shell.setLauncher(false);
       this.setView("error");
+      this.applyLauncher();
     } else {
       console.warn("[kith]", e instanceof Error ? e.message : e);
     }
@@ -668,6 +763,7 @@ export class Widget {
     this.view = v;
     this.listView = null;
     this.threadView = null;
+    this.prechatView = null;
     const sh = this.shell;
     if (!sh) return;
     const root = sh.host.shadowRoot;
@@ -688,6 +784,11 @@ export class Widget {
       );
       this.threadView.setMessages(this.messages);
       sh.setView(this.threadView.el);
+    } else if (v === "prechat") {
+      const o = this.opts;
+      this.prechatView = new PrechatView({ submit: (name, email) => this.submitPrechat(name, email) }, (o && o.prefill) || {}, this.prechatError);
+      this.prechatError = "";
+      sh.setView(this.prechatView.el);
     } else if (v === "error") {
       sh.setView(h("p", { class: "status error", role: "alert" }, this.failure || UNAVAILABLE));
     } else {
@@ -701,6 +802,7 @@ export class Widget {
     const sh = this.shell;
     if (!sh || !sh.isOpen) return;
     if (this.threadView) sh.focus(this.threadView.input);
+    else if (this.prechatView) sh.focus(this.prechatView.first);
     else if (this.listView) sh.focus(this.listView.newButton);
     else sh.focusBack();
   }

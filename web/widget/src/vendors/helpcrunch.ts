@@ -145,9 +145,13 @@ export function installHelpCrunch(w: Widget): void {
         const ref = userRef(user.user_id);
         const done = (u: unknown) => cb && call(cb, null, u);
         const failed = (e: unknown) => (cb ? call(cb, e instanceof Error ? e.message : String(e), null) : fail(e));
-        if (ref !== undefined && ref !== userRef(current.user_id)) {
+        const had = userRef(current.user_id);
+        if (ref !== undefined && ref !== had) {
           // Another user_id: a login (or a switch), as init with this user.
           start({ ...user }, typeof hash === "string" ? hash : undefined).then(done, failed);
+        } else if (had === undefined) {
+          // Still no user_id: what is known prefills the pre-chat form, as at init.
+          start({ ...current, ...user }).then(done, failed);
         } else {
           w.updateIdentity(traits(user)).then(done, failed);
         }

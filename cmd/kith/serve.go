@@ -87,7 +87,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	go svc.Chat.RunExpiry(ctx, *housekeeping)
-	api := httpapi.New(httpapi.Config{Store: st, Apps: svc.Apps, Chat: svc.Chat, Hub: svc.Hub, Logger: log,
+	api := httpapi.New(httpapi.Config{Store: st, Apps: svc.Apps, Chat: svc.Chat, Logger: log,
 		Limits: httpapi.Limits{
 			MaxBodyBytes: *maxBody, TokenRate: *tokenRate, TokenBurst: *tokenBurst, TrustedProxies: trusted},
 		Budgets: &policy, NoDemo: !*demo, MetricsToken: metricsToken})

@@ -40,9 +40,21 @@ func each(t *testing.T, f func(t *testing.T, e *env), settings ...string) {
 func newEnv(t testing.TB, st *store.Store, settings ...string) *env {
 	t.Helper()
 	app, _ := storetest.NewApp(t, st, settings...)
-	svc := &chat.Service{Store: st, Resolver: &identity.Resolver{}, Broker: realtime.NewLocal(),
+	return &env{t: t, store: st, chat: newService(t, st), app: app}
+}
+
+// newService is a chat service on st, as one process runs it: its hub
+// hears its broker, and only it (another newService is another process).
+func newService(t testing.TB, st *store.Store) *chat.Service {
+	t.Helper()
+	broker, hub := realtime.NewLocal(), realtime.NewHub()
+	live, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop)
+	if err := broker.Subscribe(live, hub.Deliver); err != nil {
+		t.Fatal(err)
+	}
+	return &chat.Service{Store: st, Resolver: &identity.Resolver{}, Broker: broker, Hub: hub,
 		Proofs: &proof.Verifier{Keys: st}}
-	return &env{t: t, store: st, chat: svc, app: app}
 }
 
 // start starts a widget session and fails the test if it cannot.

@@ -24,7 +24,14 @@ type Service struct {
 	Resolver *identity.Resolver
 	// Proofs checks what a widget offers as its user's identity (M1-M5).
 	Proofs *proof.Verifier
+	// Broker announces the live events a write stored, to every process.
 	Broker realtime.Broker
+	// Hub routes the events that reach this process to its listeners
+	// (Listen); whoever wires the program joins it to the Broker.
+	Hub *realtime.Hub
+	// Revalidate is how often a Listener reads its session again;
+	// DefaultRevalidate when zero.
+	Revalidate time.Duration
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
 	// Log receives what fails after a commit (a publication); discarded

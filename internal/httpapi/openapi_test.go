@@ -471,7 +471,7 @@ func oaServer(t testing.TB, cfg Config) *httptest.Server {
 	if err := svc.Start(t.Context()); err != nil {
 		t.Fatalf("start the live events: %v", err)
 	}
-	cfg.Apps, cfg.Chat, cfg.Hub = svc.Apps, svc.Chat, svc.Hub
+	cfg.Apps, cfg.Chat = svc.Apps, svc.Chat
 	return httptest.NewServer(New(cfg))
 }
 

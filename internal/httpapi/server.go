@@ -12,7 +12,6 @@ import (
 	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/chat"
 	"github.com/kith-chat/kith/internal/kith"
-	"github.com/kith-chat/kith/internal/realtime"
 	"github.com/kith-chat/kith/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -40,7 +39,6 @@ type Server struct {
 	store   kith.Store
 	apps    *apps.Service
 	chat    *chat.Service
-	hub     *realtime.Hub
 	log     *slog.Logger
 	limits  Limits
 	now     func() time.Time
@@ -59,11 +57,11 @@ type Config struct {
 	// Store answers the server API's lookups and /readyz; the use cases
 	// reach it through the services.
 	Store kith.Store
-	// Apps, Chat and Hub are required. Hub is where the live-event sockets
-	// subscribe: whoever wires the program routes the broker's events to it.
+	// Apps and Chat are required. The live-event sockets listen through
+	// Chat (chat.Service.Listen); joining its hub to its broker is the
+	// wiring's job.
 	Apps   *apps.Service
 	Chat   *chat.Service
-	Hub    *realtime.Hub
 	Logger *slog.Logger
 	Limits Limits
 	// Registry receives the server's metrics; a new one when nil.
@@ -92,10 +90,10 @@ func New(cfg Config) *Server {
 		panic("httpapi.New: Config.Apps is nil")
 	case cfg.Chat == nil:
 		panic("httpapi.New: Config.Chat is nil")
-	case cfg.Hub == nil:
-		panic("httpapi.New: Config.Hub is nil")
+	case cfg.Chat.Hub == nil:
+		panic("httpapi.New: Config.Chat has no Hub: no socket would hear anything")
 	}
-	s := &Server{store: cfg.Store, apps: cfg.Apps, chat: cfg.Chat, hub: cfg.Hub,
+	s := &Server{store: cfg.Store, apps: cfg.Apps, chat: cfg.Chat,
 		log: cfg.Logger, limits: cfg.Limits, now: cfg.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

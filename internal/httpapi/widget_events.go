@@ -13,7 +13,6 @@ import (
 	"github.com/coder/websocket/wsjson"
 	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/chat"
-	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
 )
 
@@ -25,13 +24,9 @@ const (
 	closeTooMany      websocket.StatusCode = 4029 // this session or device holds too many sockets (F8)
 )
 
-const (
-	authTimeout = 10 * time.Second // to send the auth message after connecting
-	// revalidateEvery is how often a connection checks that its session
-	// still stands, to end sessions revoked in another process or expired.
-	revalidateEvery = 30 * time.Second
-	replayLimit     = 1000
-)
+// authTimeout is how long a widget has to send the auth message after
+// connecting.
+const authTimeout = 10 * time.Second
 
 // authMessage is the first message a widget sends on the socket. The
 // session travels in a message rather than the URL, where it would be
@@ -110,105 +105,45 @@ func (s *Server) widgetEvents(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// stream sends the events the caller may hear until the connection or the
-// session ends, and says how to close.
+// stream writes the events the caller may hear, as chat.Listener yields
+// them, until the connection or the session ends, and says how to close.
 func (s *Server) stream(ctx context.Context, conn *websocket.Conn, c *chat.Caller, after int64) (websocket.StatusCode, string) {
-	// Subscribe before replaying, so that nothing committed meanwhile is
-	// missed; what the replay already sent is skipped by id.
-	sub := s.hub.Subscribe(c.UserID(), c.Device.ID, c.Session.ID, 0)
-	defer sub.Close()
-
-	send := func(e *kith.LiveEvent) error {
-		wctx, cancel := context.WithTimeout(ctx, wsWriteTimeout)
-		defer cancel()
-		return conn.Write(wctx, websocket.MessageText, eventJSON(e))
-	}
+	// Listening starts before the ready frame, so that nothing committed
+	// meanwhile is missed.
+	l := s.chat.Listen(c, after)
+	defer l.Close()
 	if err := wsjson.Write(ctx, conn, map[string]any{"type": "ready", "cursor": after}); err != nil {
 		return websocket.StatusGoingAway, ""
 	}
-	last := after
-	// hear decides, for every event, whether this session may hear it
-	// (V2-V5); an anonymous visitor whose user was just made by a first
-	// message (maybe in another tab) is looked up again. Only an event of
-	// an unverified conversation on this device can be that: the lookup is
-	// not made for anything else.
-	hear := func(e *kith.LiveEvent) (bool, error) {
-		if identity.CanHear(c.Viewer(), c.Session.ID, e) {
-			return true, nil
-		}
-		if c.UserID() != "" || e.DeviceID != c.Device.ID || e.Verified || c.Session.Trust != kith.TrustAnonymous {
-			return false, nil
-		}
-		fresh, err := s.chat.Refresh(ctx, c)
-		if err != nil {
-			return false, err
-		}
-		c = fresh
-		if c.UserID() != "" {
-			sub.SetUser(c.UserID())
-		}
-		return identity.CanHear(c.Viewer(), c.Session.ID, e), nil
-	}
-	deliver := func(e *kith.LiveEvent) (websocket.StatusCode, string, bool) {
-		if e.ID <= last {
-			return 0, "", true
-		}
-		last = e.ID
-		ok, err := hear(e)
-		if err != nil {
-			return closeSessionEnded, "session ended", false
-		}
-		if !ok {
-			return 0, "", true
-		}
-		if err := send(e); err != nil {
-			return websocket.StatusGoingAway, "", false
-		}
-		if e.Kind == kith.LiveSessionRevoked {
-			return closeSessionEnded, "session revoked", false
-		}
-		return 0, "", true
-	}
-
-	missed, err := s.store.LiveEvents(ctx, c.App.OrgID, after, kith.LiveEventFilter{
-		UserID: c.UserID(), DeviceID: c.Device.ID, SessionID: c.Session.ID}, replayLimit)
-	if err != nil {
-		return websocket.StatusInternalError, "try again"
-	}
-	for _, e := range missed {
-		if status, reason, ok := deliver(e); !ok {
-			return status, reason
-		}
-	}
-	if len(missed) == replayLimit {
-		// More was missed than one replay sends: the widget reconnects
-		// from the last event it got and the replay goes on.
-		return closeTooSlow, "more to replay: reconnect with your cursor"
-	}
-
-	tick := time.NewTicker(revalidateEvery)
-	defer tick.Stop()
 	for {
-		select {
-		case <-ctx.Done():
+		e, err := l.Next(ctx)
+		if err != nil {
+			return closeFor(err)
+		}
+		wctx, cancel := context.WithTimeout(ctx, wsWriteTimeout)
+		err = conn.Write(wctx, websocket.MessageText, eventJSON(e))
+		cancel()
+		if err != nil {
 			return websocket.StatusGoingAway, ""
-		case <-sub.Dropped():
-			return closeTooSlow, "too slow: reconnect with your cursor"
-		case <-tick.C:
-			fresh, err := s.chat.Refresh(ctx, c)
-			var ke *kith.Error
-			if errors.As(err, &ke) && (ke.Code == kith.CodeInvalidSession || ke.Code == kith.CodeNotFound) {
-				return closeSessionEnded, "session ended"
-			}
-			if err == nil {
-				c = fresh
-			}
-		case e := <-sub.Events():
-			if status, reason, ok := deliver(e); !ok {
-				return status, reason
-			}
 		}
 	}
+}
+
+// closeFor is the close code and reason for why a listener stopped.
+func closeFor(err error) (websocket.StatusCode, string) {
+	switch {
+	case errors.Is(err, chat.ErrSessionRevoked):
+		return closeSessionEnded, "session revoked"
+	case errors.Is(err, chat.ErrSessionEnded):
+		return closeSessionEnded, "session ended"
+	case errors.Is(err, chat.ErrTooSlow):
+		return closeTooSlow, "too slow: reconnect with your cursor"
+	case errors.Is(err, chat.ErrMoreToReplay):
+		return closeTooSlow, "more to replay: reconnect with your cursor"
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return websocket.StatusGoingAway, "" // the widget went away
+	}
+	return websocket.StatusInternalError, "try again"
 }
 
 // eventJSON is an event as the widget receives it: its number and kind,

@@ -75,7 +75,6 @@ func New(t testing.TB, st *store.Store, opts Options) *Env {
 		Store:        st,
 		Apps:         svc.Apps,
 		Chat:         svc.Chat,
-		Hub:          svc.Hub,
 		Logger:       log,
 		Limits:       opts.Limits,
 		Now:          opts.Now,

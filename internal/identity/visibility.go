@@ -65,3 +65,14 @@ func CanHear(v Viewer, sessionID string, e *kith.LiveEvent) bool {
 	return CanSee(v, &kith.Conversation{AppID: e.AppID, UserID: e.UserID, DeviceID: e.DeviceID,
 		Verified: e.Verified, WorkspaceRef: e.WorkspaceRef, Label: e.Label})
 }
+
+// MayHearOnceItsUserIsMade reports whether an event v cannot hear might
+// become audible once v is read again: v is an anonymous visitor with no
+// user yet, and e is about an unverified conversation on v's device, which
+// only a first message of that visitor (maybe in another tab) can have
+// started, making its user (M6, V3). Nothing else is worth the lookup: for
+// a session that has its user CanHear's answer stands, and another
+// device's or a verified conversation is never this visitor's.
+func MayHearOnceItsUserIsMade(v Viewer, e *kith.LiveEvent) bool {
+	return v.UserID == "" && v.Trust == kith.TrustAnonymous && e.DeviceID == v.DeviceID && !e.Verified
+}

@@ -144,3 +144,31 @@ func TestVisible_FilterMatchesCanSee_V2_V3_V4(t *testing.T) {
 		})
 	})
 }
+
+func TestMayHearOnceItsUserIsMade_OnlyAVisitorsOwnDevicesUnverifiedEvents_M6_V3(t *testing.T) {
+	visitor := identity.Viewer{AppID: "a", DeviceID: "d1", Trust: kith.TrustAnonymous}
+	withUser := identity.Viewer{AppID: "a", UserID: "u", DeviceID: "d1", Trust: kith.TrustAnonymous}
+	unverified := identity.Viewer{AppID: "a", DeviceID: "d1", Trust: kith.TrustUnverified}
+	event := func(device string, verified bool) *kith.LiveEvent {
+		return &kith.LiveEvent{AppID: "a", UserID: "u", DeviceID: device, Verified: verified}
+	}
+	tests := []struct {
+		name string
+		v    identity.Viewer
+		e    *kith.LiveEvent
+		want bool
+	}{
+		{"M6 a visitor without a user may hear its device's first conversation", visitor, event("d1", false), true},
+		{"V3 ... not another device's", visitor, event("d2", false), false},
+		{"V3 ... nor a verified one of its device", visitor, event("d1", true), false},
+		{"a visitor who has its user already is answered by CanHear", withUser, event("d1", false), false},
+		{"an unverified session has its user from the start", unverified, event("d1", false), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := identity.MayHearOnceItsUserIsMade(tt.v, tt.e); got != tt.want {
+				t.Fatalf("MayHearOnceItsUserIsMade = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

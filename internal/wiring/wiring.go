@@ -42,8 +42,8 @@ type Options struct {
 type Services struct {
 	Apps *apps.Service
 	Chat *chat.Service
-	// Broker is what Chat publishes live events to, and Hub what this
-	// process's sockets subscribe to; Start joins them.
+	// Broker is what Chat publishes live events to, and Hub (Chat's) what
+	// this process's listeners subscribe to; Start joins them.
 	Broker realtime.Broker
 	Hub    *realtime.Hub
 }
@@ -62,13 +62,14 @@ func New(st kith.Store, opts Options) *Services {
 	if broker == nil {
 		broker = realtime.NewLocal()
 	}
+	hub := realtime.NewHub()
 	return &Services{
 		Apps: &apps.Service{Store: st, Now: now},
-		Chat: &chat.Service{Store: st, Resolver: &identity.Resolver{Now: now}, Broker: broker, Now: now, Log: log,
+		Chat: &chat.Service{Store: st, Resolver: &identity.Resolver{Now: now}, Broker: broker, Hub: hub, Now: now, Log: log,
 			Proofs:        &proof.Verifier{Keys: st, Now: now},
 			RefusalEvents: budget.NewBuckets(budget.Rate{Burst: RefusalEventsPerHour, Per: time.Hour}, 0, now)},
 		Broker: broker,
-		Hub:    realtime.NewHub(),
+		Hub:    hub,
 	}
 }
 

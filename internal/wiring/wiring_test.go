@@ -15,8 +15,8 @@ import (
 // Start has joined the broker to the hub, and no longer after it stops.
 func TestStart_RoutesTheBrokersEventsToTheHubUntilItsContextEnds(t *testing.T) {
 	svc := wiring.New(storetest.Open(t, "sqlite"), wiring.Options{})
-	if svc.Chat.Broker != svc.Broker {
-		t.Fatal("the chat service publishes to another broker than the one the hub is joined to")
+	if svc.Chat.Broker != svc.Broker || svc.Chat.Hub != svc.Hub {
+		t.Fatal("the chat service publishes to, or listens on, another broker or hub than those Start joins")
 	}
 	sub := svc.Hub.Subscribe("usr_1", "dev_1", "ses_1", 0)
 	defer sub.Close()

@@ -387,6 +387,10 @@ func TestBrowser_HelpCrunchFailures_S2_S3_F3_V8(t *testing.T) {
 		if u := user(b); u["trust"] != "anonymous" {
 			t.Fatalf("Kith.user() = %v, want anonymous", u)
 		}
+		// HelpCrunch has no failure event, and its loader adds the script
+		// after the page's code: a listener added now still hears why.
+		b.Do(`window.late = []; Kith.on("auth_failure", (e) => late.push(e))`)
+		b.WaitFor("the refusal, told to a late listener", `late.length === 1 && late[0].code === "missing_user_auth_token"`, uiWait)
 		b.Do(`HelpCrunch("openChat")`)
 		b.WaitFor("the clean chat", widgetJS(`root.textContent.includes("No conversations yet")`), uiWait)
 		if browsertest.Eval[bool](b, widgetJS(`root.textContent.includes("secret")`)) {
@@ -545,7 +549,7 @@ func TestBrowser_OpenCXFailures_S2_S3_F3_V8(t *testing.T) {
 		case q.Get("email") != "":
 			user["data"] = map[string]any{"email": q.Get("email"), "name": "Claimed"}
 		}
-		return map[string]any{"token": s.appID, "user": user}
+		return map[string]any{"token": s.appID, "user": user, "collectUserData": q.Get("collect") != ""}
 	}})
 	owner := browsertest.New(t)
 	s.visit(owner, "/ocx?token=good")
@@ -590,6 +594,17 @@ func TestBrowser_OpenCXFailures_S2_S3_F3_V8(t *testing.T) {
 			t.Fatal("the launcher shows to a claimed user while verification is required")
 		}
 	})
+	t.Run("the pre-chat form while verification is required: the visitor chats as a guest (S3)", func(t *testing.T) {
+		b := browsertest.New(t)
+		s.visit(b, "/ocx?collect=1")
+		b.Do(`opencxWidget.open()`)
+		b.WaitFor("the pre-chat form", widgetJS(`root.querySelector("form.prechat")`), uiWait)
+		b.Do(widgetJS(`(root.querySelector("#kith-name").value = "Guest", root.querySelector("#kith-email").value = "guest@example.com", ` +
+			`root.querySelector("form.prechat").requestSubmit(), true)`))
+		b.WaitFor("the composer of a guest", widgetJS(`root.querySelector("textarea")`)+` && Kith.user().trust === "anonymous"`, uiWait)
+		b.Do(widgetJS(`(root.querySelector("textarea").value = "A guest's question", root.querySelector("form.composer").requestSubmit(), true)`))
+		waitText(b, "the guest's message", "A guest's question")
+	})
 }
 
 // devrevDocumentedEvents are the onEvent payload types DevRev's PLuG
@@ -624,6 +639,8 @@ func TestBrowser_DevRevIdentityAndEventsAsPLuGDocumentsThem_W2_M5_V8(t *testing.
 	s.agentReply("Hello Dee")
 	b.WaitFor("ON_PLUG_WIDGET_UNREAD_COUNT_CHANGE", `types.includes("ON_PLUG_WIDGET_UNREAD_COUNT_CHANGE")`, uiWait)
 
+	// What PLuG has and Kith has not is a call that does nothing, not an error.
+	b.Do(`plugSDK.trackEvent("signed_up", {plan: "Starter"}); plugSDK.toggleSearchAgent(true)`)
 	b.Do(`plugSDK.updateIdentity({user_traits: {display_name: "Dee Updated"}})`)
 	b.WaitFor("updateIdentity", `Kith.user().display_name === "Dee Updated"`, uiWait)
 

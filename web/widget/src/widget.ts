@@ -63,6 +63,8 @@ export class Widget {
   private prechat = false;
   private prechatError = "";
   private failure = "";
+  /** The identification refused in this generation, for listeners that come late (vendor loaders add theirs after). */
+  private refusal: { code: string; message: string } | null = null;
   private view: View = "loading";
   private convs: Conversation[] = [];
   private more: string | null = null;
@@ -109,11 +111,19 @@ export class Widget {
 
   on(event: string, fn: Listener): () => void {
     const off = this.events.on(event, fn);
-    // A listener added after the widget is ready still hears of it.
+    // A listener added after the widget is ready still hears of it, and of
+    // an identification it refused on the way.
+    const g = this.gen;
     if (event === "ready" && this.ready && this.user) {
       const user = { ...this.user };
       setTimeout(() => {
-        if (this.ready) fn({ user });
+        if (this.ready && g === this.gen) fn({ user });
+      }, 0);
+    }
+    const r = this.refusal;
+    if (event === "auth_failure" && r) {
+      setTimeout(() => {
+        if (g === this.gen) fn({ ...r });
       }, 0);
     }
     return off;
@@ -216,6 +226,7 @@ export class Widget {
     this.messages = [];
     this.horizon = 0;
     this.failure = "";
+    this.refusal = null;
     this.setView("loading");
     if (this.shell) this.shell.setUser(null);
     this.countUnread();
@@ -231,7 +242,7 @@ export class Widget {
     this.mount(o);
     if (o.invalid_identity) {
       // The adapter refused the page's identifiers before sending them (F3).
-      this.events.emit("auth_failure", { code: o.invalid_identity.code, message: o.invalid_identity.message });
+      this.refused(o.invalid_identity);
     }
     let s: storage.StoredSession | null;
     try {
@@ -300,7 +311,7 @@ export class Widget {
     let attempt = 0;
     // A user hash that did not hold (S2): said once, then the identity goes
     // on as a claim (M5), which verification_required turns away (S3).
-    let refused: { code: string; message: string } | null = null;
+    let denied: { code: string; message: string } | null = null;
     for (;;) {
       const device = storage.loadDevice(o.app_id);
       if (device) body.device_token = device;
@@ -323,8 +334,8 @@ export class Widget {
           }
         }
         if (e.status === 404 || !(body.session_token || body.identity || body.jwt)) throw e;
-        if (!refused) this.events.emit("auth_failure", { code: e.code, message: e.message });
-        refused = refused || { code: e.code, message: e.message };
+        if (!denied) this.refused({ code: e.code, message: e.message });
+        denied = denied || { code: e.code, message: e.message };
         if (e.status === 401 && body.user_hash && body.identity) {
           delete body.user_hash;
           continue;
@@ -341,7 +352,7 @@ export class Widget {
       }
       storage.saveDevice(o.app_id, a.device_token);
       const answered = a.auth_failure && typeof a.auth_failure === "object" ? a.auth_failure : null;
-      const failure = refused || answered;
+      const failure = denied || answered;
       const s: storage.StoredSession = {
         session: a.session,
         expires_at: a.expires_at,
@@ -351,7 +362,7 @@ export class Widget {
         auth_failure: failure,
       };
       storage.saveSession(o.app_id, s);
-      if (answered && !refused) this.events.emit("auth_failure", { code: answered.code, message: answered.message });
+      if (answered && !denied) this.refused(answered);
       return s;
     }
   }
@@ -364,8 +375,14 @@ export class Widget {
     } catch (e) {
       // reported below
     }
-    this.events.emit("auth_failure", { code: "session_token_unavailable", message: "fetch_session_token gave no session token" });
+    this.refused({ code: "session_token_unavailable", message: "fetch_session_token gave no session token" });
     return "";
+  }
+
+  /** Raises auth_failure, and keeps it for listeners that come later in this generation. */
+  private refused(f: { code: string; message: string }): void {
+    this.refusal = { code: f.code, message: f.message };
+    this.events.emit("auth_failure", { code: f.code, message: f.message });
   }
 
   /** The options of the device's anonymous visitor after a logout: how the widget looks, none of who it was. */
@@ -397,6 +414,16 @@ export class Widget {
     if (!o) return false;
     const identity = { email, display_name: name };
     const u = await this.start({ ...o, identity }, "").catch(() => null);
+    if (u && u.trust === "unverified" && this.session && !this.session.can_chat) {
+      // The app requires verification (S3): typed details cannot identify
+      // anyone, so the visitor chats as the guest they were rather than
+      // meeting a dead end.
+      storage.clearPrechat(o.app_id);
+      await this.start({ ...this.loggedOut(o), collect_user_data: false }, "").catch(() => null);
+      this.open();
+      if (this.session && this.session.can_chat) this.openThread(null);
+      return true;
+    }
     if (u && u.trust === "unverified") {
       storage.savePrechat(o.app_id, { name, email });
       this.open();

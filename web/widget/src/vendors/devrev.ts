@@ -37,6 +37,22 @@ export const PLUG_EVENTS: { [event: string]: string } = {
   user_changed: "KITH_USER_CHANGED",
 };
 
+/**
+ * PLuG methods for what Kith has no part of (search agent, session
+ * recording, event tracking, themes): they warn and do nothing, so that a
+ * page calling them goes on.
+ */
+export const PLUG_UNSUPPORTED = [
+  "trackEvent",
+  "initSearchAgent",
+  "toggleSearchAgent",
+  "prefillSearchQuery",
+  "addSessionProperties",
+  "getSessionDetails",
+  "restartSessionRecording",
+  "toggleTheme",
+];
+
 export interface PlugSDK {
   init(options: unknown): void;
   updateIdentity(identity: unknown): Promise<void>;
@@ -113,5 +129,11 @@ export function installDevRev(w: Widget): void {
       return off;
     },
   };
+  for (const name of PLUG_UNSUPPORTED) {
+    (sdk as unknown as Record<string, unknown>)[name] = () => {
+      console.warn("[kith] plugSDK." + name + " is not supported by Kith; the call does nothing");
+      return undefined;
+    };
+  }
   window.plugSDK = sdk;
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/kith-chat/kith/internal/apps"
@@ -15,7 +16,8 @@ import (
 // keyring runs the commands of an app's keys: its verification secrets
 // (M3), its JWT keys (M4) and its aliases (W2).
 //
-//	kith secrets create|list --app APP_ID, kith secrets delete SECRET_ID --app APP_ID
+//	kith secrets create --app APP_ID [--from-file FILE], kith secrets list --app APP_ID
+//	kith secrets delete SECRET_ID --app APP_ID
 //	kith jwt-keys add --app APP_ID --kid KID --alg ALG [--public-key FILE | --jwks-url URL]
 //	kith jwt-keys list --app APP_ID, kith jwt-keys delete KEY_ID --app APP_ID
 //	kith aliases add|delete ALIAS --app APP_ID, kith aliases list --app APP_ID
@@ -28,10 +30,12 @@ func keyring(ctx context.Context, group string, args []string, stdout io.Writer)
 	fs, dbFlag := newFlags(cmd)
 	asJSON := fs.Bool("json", false, "print JSON")
 	appID := fs.String("app", "", "app id")
-	var kid, alg, publicKey, jwksURL *string
+	var kid, alg, publicKey, jwksURL, fromFile *string
 	positional := 0
 	switch cmd {
-	case "secrets create", "secrets list", "jwt-keys list", "aliases list":
+	case "secrets create":
+		fromFile = fs.String("from-file", "", "import the secret your backend signs with already, from this file (- for stdin), instead of making one")
+	case "secrets list", "jwt-keys list", "aliases list":
 	case "secrets delete", "jwt-keys delete", "aliases add", "aliases delete":
 		positional = 1
 	case "jwt-keys add":
@@ -62,9 +66,17 @@ func keyring(ctx context.Context, group string, args []string, stdout io.Writer)
 
 	switch cmd {
 	case "secrets create":
-		v, err := svc.CreateVerificationSecret(ctx, *appID)
+		imported, err := readSecretFile(*fromFile)
+		if err != nil {
+			return err
+		}
+		v, err := svc.CreateVerificationSecret(ctx, *appID, imported)
 		if err != nil {
 			return explain(err)
+		}
+		if imported != "" {
+			return out.print(map[string]any{"id": v.ID, "created_at": v.CreatedAt.Format(time.RFC3339)},
+				"Imported verification secret %s: user hashes your backend makes with it verify from now on.\n", v.ID)
 		}
 		return out.print(map[string]any{"id": v.ID, "secret": v.Secret, "created_at": v.CreatedAt.Format(time.RFC3339)},
 			"Created verification secret %s. Your backend signs user hashes with it (HMAC-SHA256); shown once:\n\n  %s\n\n"+
@@ -179,4 +191,28 @@ func newJWTKeyView(k *kith.JWTKey) jwtKeyView {
 		v.Kind = "public_key"
 	}
 	return v
+}
+
+// readSecretFile reads a secret to import from a file, or stdin for "-":
+// never from an argument, which shells keep in their history. One
+// trailing newline, as editors and echo leave, is not part of it.
+func readSecretFile(path string) (string, error) {
+	if path == "" {
+		return "", nil
+	}
+	var b []byte
+	var err error
+	if path == "-" {
+		b, err = io.ReadAll(io.LimitReader(os.Stdin, 4096))
+	} else {
+		b, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return "", fmt.Errorf("read --from-file: %w", err)
+	}
+	s := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
+	if s == "" {
+		return "", fmt.Errorf("%w: --from-file %s is empty", errUsage, path)
+	}
+	return s, nil
 }

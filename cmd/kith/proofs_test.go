@@ -148,6 +148,17 @@ console.log(await new jose.SignJWT({ sub: "jwt-user", email: "jwt@example.com", 
 			kith(t, dir, "secrets", "delete", old["id"], "--app", app["app_id"], "--db", db)
 			wantTrust("the deleted secret", start(hashWith(old["secret"])), 401)
 			wantTrust("the new secret after the rotation", start(hashWith(fresh["secret"])), 201)
+
+			// A secret imported from the vendor, from a file: the backend
+			// keeps its own. The CLI does not print it back.
+			const vendorSecret = "helpshift-secret-0123456789abcdef"
+			secretFile := filepath.Join(dir, "vendor-secret")
+			os.WriteFile(secretFile, []byte(vendorSecret+"\n"), 0o600)
+			out, errOut, code := kith(t, dir, "secrets", "create", "--app", app["app_id"], "--from-file", secretFile, "--json", "--db", db)
+			if code != 0 || strings.Contains(out, vendorSecret) || !strings.Contains(out, `"id"`) {
+				t.Fatalf("kith secrets create --from-file: exit %d, %s %s; want the id and not the secret", code, out, errOut)
+			}
+			wantTrust("a hash made with the imported secret", start(hashWith(vendorSecret)), 201)
 			srv.stop(t)
 			for _, secret := range []string{old["secret"], fresh["secret"], hs["secret"].(string)} {
 				if strings.Contains(srv.logs.String(), secret) {

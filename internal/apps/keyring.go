@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/keys"
@@ -16,10 +17,26 @@ import (
 // aliases its vendor's embed code knows it by (W2). The CLI and the server
 // API share these.
 
-// CreateVerificationSecret adds a verification secret to an app. The ones
-// it has already go on working until they are deleted.
-func (s *Service) CreateVerificationSecret(ctx context.Context, appID string) (*kith.VerificationSecret, error) {
+// Imported verification secrets: what a vendor's dashboard shows is a few
+// dozen characters; fewer than 16 bytes is too weak to sign with.
+const (
+	minImportedSecret = 16
+	maxImportedSecret = 512
+)
+
+// CreateVerificationSecret adds a verification secret to an app: a new one,
+// or, when imported is not empty, the one the company's backend already
+// signs with (a Helpshift secret), so that moving keeps its code and its
+// secret. The ones the app has already go on working until they are
+// deleted.
+func (s *Service) CreateVerificationSecret(ctx context.Context, appID, imported string) (*kith.VerificationSecret, error) {
 	id, secret := keys.NewVerificationSecret()
+	if imported != "" {
+		if err := checkImportedSecret(imported); err != nil {
+			return nil, err
+		}
+		secret = imported
+	}
 	var out *kith.VerificationSecret
 	err := s.Store.Tx(ctx, func(ctx context.Context, tx kith.Tx) error {
 		app, err := tx.App(ctx, appID)
@@ -34,6 +51,24 @@ func (s *Service) CreateVerificationSecret(ctx context.Context, appID string) (*
 		return nil
 	})
 	return out, err
+}
+
+// checkImportedSecret refuses a secret too short to sign with, too long to
+// be one, or with characters no dashboard shows (a newline pasted along).
+// The message never repeats the value.
+func checkImportedSecret(secret string) error {
+	if len(secret) < minImportedSecret || len(secret) > maxImportedSecret {
+		return kith.Errorf(kith.CodeInvalidField, "secret", "an imported secret is %d to %d bytes long", minImportedSecret, maxImportedSecret)
+	}
+	if !utf8.ValidString(secret) {
+		return kith.Errorf(kith.CodeInvalidField, "secret", "an imported secret is valid UTF-8")
+	}
+	for _, r := range secret {
+		if r <= ' ' || r == 0x7f {
+			return kith.Errorf(kith.CodeInvalidField, "secret", "an imported secret has no spaces or control characters")
+		}
+	}
+	return nil
 }
 
 // VerificationSecrets lists an app's verification secrets.

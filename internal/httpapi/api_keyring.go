@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"net/http"
 	"time"
 
@@ -52,11 +53,29 @@ func (s *Server) createVerificationSecret(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	v, err := s.apps.CreateVerificationSecret(r.Context(), app.ID)
+	// No body makes a new secret; {"secret": ...} imports the one the
+	// company's backend signs with already.
+	var req struct {
+		Secret string `json:"secret"`
+	}
+	body, err := readBody(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, secretJSON{ID: v.ID, Secret: v.Secret, CreatedAt: v.CreatedAt})
+	if len(bytes.TrimSpace(body)) > 0 {
+		if err := decodeBytes(body, &req); err != nil {
+			return err
+		}
+	}
+	v, err := s.apps.CreateVerificationSecret(r.Context(), app.ID, req.Secret)
+	if err != nil {
+		return err
+	}
+	out := secretJSON{ID: v.ID, Secret: v.Secret, CreatedAt: v.CreatedAt}
+	if req.Secret != "" {
+		out.Secret = "" // the caller has it; an answer that repeats it is one more copy
+	}
+	writeJSON(w, http.StatusCreated, out)
 	return nil
 }
 

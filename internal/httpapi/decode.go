@@ -50,15 +50,24 @@ func (o opt[T]) elemType() reflect.Type { return reflect.TypeFor[T]() }
 // decode reads a JSON body into dst, refusing unknown fields, trailing data
 // and bodies over the server's limit, with errors that name the field.
 func decode(r *http.Request, dst any) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	return decodeBytes(body, dst)
+}
+
+// readBody reads a request body within its limit.
+func readBody(r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(r.Body)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return kith.Errorf(kith.CodeTooLarge, "", "the request body is larger than %d bytes", tooBig.Limit)
+		return nil, kith.Errorf(kith.CodeTooLarge, "", "the request body is larger than %d bytes", tooBig.Limit)
 	}
 	if err != nil {
-		return &kith.Error{Code: kith.CodeInvalidRequest, Message: "could not read the request body", Err: err}
+		return nil, &kith.Error{Code: kith.CodeInvalidRequest, Message: "could not read the request body", Err: err}
 	}
-	return decodeBytes(body, dst)
+	return body, nil
 }
 
 // decodeBytes reads one JSON value into dst, strictly (see strict). Its

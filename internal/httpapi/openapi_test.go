@@ -523,6 +523,13 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 	c.do(docCall{method: "GET", path: "/api/v1/verification-secrets", token: keysTok, want: 200})
 	c.do(docCall{method: "DELETE", path: "/api/v1/verification-secrets/{id}", id: oaString(t, secret, "id"), token: keysTok, want: 204})
 	c.do(docCall{method: "DELETE", path: "/api/v1/verification-secrets/{id}", id: "vsk_nope", token: keysTok, want: 404, code: kith.CodeNotFound})
+	imported := c.do(docCall{method: "POST", path: "/api/v1/verification-secrets", token: keysTok, want: 201,
+		body: c.example("#/paths/~1api~1v1~1verification-secrets/post/requestBody", "import")})
+	if _, echoed := imported["secret"]; echoed {
+		t.Error("the answer to an imported secret repeats it")
+	}
+	c.do(docCall{method: "POST", path: "/api/v1/verification-secrets", token: keysTok, want: 400, code: kith.CodeInvalidField,
+		body: map[string]any{"secret": "short"}})
 	hs := c.do(docCall{method: "POST", path: "/api/v1/jwt-keys", token: keysTok, want: 201,
 		body: c.example("#/paths/~1api~1v1~1jwt-keys/post/requestBody", "secret")})
 	c.do(docCall{method: "POST", path: "/api/v1/jwt-keys", token: keysTok, want: 201,

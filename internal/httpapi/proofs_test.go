@@ -36,7 +36,7 @@ func hashed(e *httpapitest.Env, secret, ref, email string) map[string]any {
 func TestWidget_UserHashMakesAVerifiedUserWithHistoryOnEveryDevice_M3_V2(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := httpapitest.New(t, st, httpapitest.Options{})
-		secret, err := e.Apps.CreateVerificationSecret(context.Background(), e.App.ID)
+		secret, err := e.Apps.CreateVerificationSecret(context.Background(), e.App.ID, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func TestWidget_AHashForOneUserNeverReachesAnother_M3(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := httpapitest.New(t, st, httpapitest.Options{})
 		ctx := context.Background()
-		secret, _ := e.Apps.CreateVerificationSecret(ctx, e.App.ID)
+		secret, _ := e.Apps.CreateVerificationSecret(ctx, e.App.ID, "")
 		// Bob is verified with his email, by the backend.
 		bob := e.StartSession(map[string]any{"session_token": e.Mint("bob", `"user_traits":{"email":"bob@example.com"}`)})
 		bobsConv := startConversation(t, e, bob.Session, "bob's private question")
@@ -97,7 +97,7 @@ func TestWidget_AHashForOneUserNeverReachesAnother_M3(t *testing.T) {
 func TestWidget_VerificationRequiredShutsOutClaimsButNotProofs_S3(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := httpapitest.New(t, st, httpapitest.Options{Settings: []string{"verification_required=true"}})
-		secret, _ := e.Apps.CreateVerificationSecret(context.Background(), e.App.ID)
+		secret, _ := e.Apps.CreateVerificationSecret(context.Background(), e.App.ID, "")
 		claimed := e.StartSession(map[string]any{"identity": map[string]any{"user_ref": "nobody-proved-me"}})
 		if claimed.CanChat || claimed.AuthFailure == nil || claimed.AuthFailure.Code != string(kith.CodeMissingUserAuthToken) {
 			t.Fatalf("an identity without proof: %+v, want no chat and missing_user_auth_token", claimed)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,7 +46,7 @@ func TestVerify_UserHashOfTheRefProvesTheRefNotTheEmail_M3(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		app, _ := storetest.NewApp(t, st)
 		svc := &apps.Service{Store: st}
-		secret, err := svc.CreateVerificationSecret(ctx, app.ID)
+		secret, err := svc.CreateVerificationSecret(ctx, app.ID, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,8 +82,8 @@ func TestVerify_WrongHashesAreRefused_M3_S2(t *testing.T) {
 		// No secret yet: nothing verifies.
 		_, err := v.Verify(ctx, app, proof.Offer{Identity: id, UserHash: keys.UserHash("kith_vs_guess", "ada")})
 		wantCode(t, err, kith.CodeInvalidUserAuthToken)
-		mine, _ := svc.CreateVerificationSecret(ctx, app.ID)
-		theirs, _ := svc.CreateVerificationSecret(ctx, other.ID)
+		mine, _ := svc.CreateVerificationSecret(ctx, app.ID, "")
+		theirs, _ := svc.CreateVerificationSecret(ctx, other.ID, "")
 		for name, hash := range map[string]string{
 			"another app's secret": keys.UserHash(theirs.Secret, "ada"),
 			"another user's hash":  keys.UserHash(mine.Secret, "bob"),
@@ -110,8 +111,8 @@ func TestVerify_SecretsRotateWithoutAGap_M3(t *testing.T) {
 			_, err := v.Verify(ctx, app, proof.Offer{Identity: claimOf("ada", ""), UserHash: keys.UserHash(secret, "ada")})
 			return err
 		}
-		old, _ := svc.CreateVerificationSecret(ctx, app.ID)
-		fresh, _ := svc.CreateVerificationSecret(ctx, app.ID)
+		old, _ := svc.CreateVerificationSecret(ctx, app.ID, "")
+		fresh, _ := svc.CreateVerificationSecret(ctx, app.ID, "")
 		for _, s := range []*kith.VerificationSecret{old, fresh} {
 			if err := check(s.Secret); err != nil {
 				t.Fatalf("%s while both are active: %v", s.ID, err)
@@ -224,6 +225,35 @@ func TestVerify_OneWayInAtMost_S1(t *testing.T) {
 		p, err := v.Verify(ctx, app, proof.Offer{})
 		if err != nil || p.Method != kith.MethodAnonymous || p.Claim != nil || p.Token != nil {
 			t.Fatalf("nothing offered: %+v, %v; want an anonymous visitor", p, err)
+		}
+	})
+}
+
+// TestVerify_AnImportedSecretVerifiesTheHashesTheBackendMakesAlready_M3:
+// a company moving from Helpshift keeps its backend's secret and code.
+func TestVerify_AnImportedSecretVerifiesTheHashesTheBackendMakesAlready_M3(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app, _ := storetest.NewApp(t, st)
+		svc := &apps.Service{Store: st}
+		const helpshiftSecret = "f00dfacefeedbeefcafe0123456789ab"
+		if _, err := svc.CreateVerificationSecret(ctx, app.ID, helpshiftSecret); err != nil {
+			t.Fatal(err)
+		}
+		v := &proof.Verifier{Keys: st}
+		p, err := v.Verify(ctx, app, proof.Offer{Identity: claimOf("piano_man", ""), UserHash: keys.UserHash(helpshiftSecret, "piano_man")})
+		if err != nil || p.Claim.Trust != kith.TrustVerified {
+			t.Fatalf("a hash made with the imported secret: %v, %+v", err, p)
+		}
+		for _, bad := range []string{"short", strings.Repeat("x", 513), "sixteen bytes ok but spaces", "line\nbreak-1234567890", "\xff\xfe" + strings.Repeat("a", 20)} {
+			_, err := svc.CreateVerificationSecret(ctx, app.ID, bad)
+			var ke *kith.Error
+			if !errors.As(err, &ke) || ke.Code != kith.CodeInvalidField || ke.Field != "secret" || strings.Contains(ke.Message, bad) {
+				t.Errorf("importing %q: %v, want invalid_field on secret, the value not repeated", bad, err)
+			}
+		}
+		list, err := svc.VerificationSecrets(ctx, app.ID)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("secrets after refused imports: %d, %v; want the one imported", len(list), err)
 		}
 	})
 }

@@ -21,7 +21,7 @@ func TestDocs_APIListsEveryErrorCodeUnderItsStatus_F1(t *testing.T) {
 		t.Fatal("docs/api.md has no Errors section")
 	}
 	listed := map[string]int{}
-	row := regexp.MustCompile("(?m)^\\| (\\d{3}) \\| (.*) \\|$")
+	row := regexp.MustCompile(`(?m)^\| (\d{3}) \| (.*) \|$`)
 	code := regexp.MustCompile("`([a-z_]+)`")
 	for _, m := range row.FindAllStringSubmatch(errorsSection, -1) {
 		status, _ := strconv.Atoi(m[1])

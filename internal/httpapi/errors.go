@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/kith-chat/kith/internal/kith"
 )
@@ -31,6 +32,10 @@ var statuses = map[kith.Code]int{
 	kith.CodeExpiredAccessToken: http.StatusUnauthorized,
 	kith.CodeInsufficientScope:  http.StatusForbidden,
 	kith.CodeBackendOnly:        http.StatusForbidden,
+	kith.CodeInvalidCredentials: http.StatusUnauthorized,
+	kith.CodeLoginRequired:      http.StatusUnauthorized,
+	kith.CodeAgentDisabled:      http.StatusForbidden,
+	kith.CodeAdminOnly:          http.StatusForbidden,
 
 	kith.CodeInvalidSession:       http.StatusUnauthorized,
 	kith.CodeInvalidSessionToken:  http.StatusUnauthorized,
@@ -93,6 +98,11 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // bugs or outages: they are logged with the request id and shown only as
 // "internal error", never with their text.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var th *kith.Throttled
+	if errors.As(err, &th) {
+		secs := int((th.RetryAfter + time.Second - 1) / time.Second)
+		err = &rateLimited{retryAfter: max(secs, 1), what: th.What}
+	}
 	var rl *rateLimited
 	if errors.As(err, &rl) {
 		w.Header().Set("Retry-After", strconv.Itoa(rl.retryAfter))

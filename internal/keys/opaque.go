@@ -25,6 +25,7 @@ var (
 	AAT           = Opaque{Prefix: "kith_aat_", IDPrefix: "tok"} // application access tokens
 	WidgetSession = Opaque{Prefix: "kith_ws_", IDPrefix: "wss"}  // widget sessions
 	DeviceToken   = Opaque{Prefix: "kith_dev_", IDPrefix: "dev"} // devices
+	AgentSession  = Opaque{Prefix: "kith_as_", IDPrefix: "ags"}  // agents' inbox logins
 )
 
 // secretEncoding writes random bytes in lower-case letters and digits only,

@@ -3,6 +3,7 @@ package kith
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code names a kind of failure. Codes are part of the public API: clients
@@ -32,6 +33,12 @@ const (
 	CodeExpiredAccessToken Code = "expired_access_token"
 	CodeInsufficientScope  Code = "insufficient_scope" // 403: the token lacks the scope
 	CodeBackendOnly        Code = "backend_only"       // 403: an access token sent from a browser
+
+	// I3: the inbox's agents.
+	CodeInvalidCredentials Code = "invalid_credentials" // 401: an email and password that do not log in
+	CodeLoginRequired      Code = "login_required"      // 401: no agent session, or one that ended
+	CodeAgentDisabled      Code = "agent_disabled"      // 403: the right password of a disabled agent
+	CodeAdminOnly          Code = "admin_only"          // 403: an agent asking for what only admins do
 
 	// S2: the widget's ways in. The user_auth_token codes are Helpshift's.
 	CodeInvalidSession       Code = "invalid_session" // a widget session that is unknown, revoked or expired
@@ -92,6 +99,16 @@ func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
 	return ok && t.Field == "" && t.Message == "" && t.Err == nil && t.Code == e.Code
 }
+
+// Throttled is a refusal for a while: a budget is spent (F8) or logins are
+// being guessed (I3). It answers 429 with Retry-After.
+type Throttled struct {
+	RetryAfter time.Duration
+	// What ran out, in words: "login attempts for this email".
+	What string
+}
+
+func (e *Throttled) Error() string { return "rate limited: " + e.What }
 
 // Sentinels to compare against with errors.Is.
 var (

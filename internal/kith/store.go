@@ -77,6 +77,17 @@ type Reader interface {
 	// LiveEvents lists the events after id that concern a user, a device or
 	// a session, oldest first; the caller still decides which it may see.
 	LiveEvents(ctx context.Context, orgID string, after int64, f LiveEventFilter, limit int) ([]*LiveEvent, error)
+
+	Agent(ctx context.Context, orgID, id string) (*Agent, error)
+	// AgentByEmail returns the agent a (lower-cased) login email names,
+	// whatever their organization: the login says which one it is.
+	AgentByEmail(ctx context.Context, email string) (*Agent, error)
+	// Agents lists an organization's agents, oldest first.
+	Agents(ctx context.Context, orgID string) ([]*Agent, error)
+	// AgentSession returns an agent session by id, whatever its state.
+	AgentSession(ctx context.Context, id string) (*AgentSession, error)
+	// AgentSessions lists an agent's sessions, newest first.
+	AgentSessions(ctx context.Context, orgID, agentID string) ([]*AgentSession, error)
 }
 
 // Writer changes records. Create methods assign the record's id when it is
@@ -145,6 +156,17 @@ type Writer interface {
 	// AppendLiveEvent numbers and stores an event. Events of one
 	// organization are numbered in the order their transactions commit.
 	AppendLiveEvent(ctx context.Context, e *LiveEvent) error
+
+	// CreateAgent stores an agent; an email another agent has is
+	// ErrConflict.
+	CreateAgent(ctx context.Context, a *Agent) error
+	// UpdateAgent writes an agent's name, role, password hash, disabling
+	// and last login.
+	UpdateAgent(ctx context.Context, a *Agent) error
+	CreateAgentSession(ctx context.Context, s *AgentSession) error
+	// RevokeAgentSessions revokes an agent's active sessions (or only the
+	// one sessionID) and returns those it revoked.
+	RevokeAgentSessions(ctx context.Context, orgID, agentID, sessionID string, at time.Time) ([]*AgentSession, error)
 }
 
 // Tx is one transaction: reads see its own writes, and either every write
@@ -195,6 +217,20 @@ type Store interface {
 	TouchSession(ctx context.Context, id string, at, expires time.Time) error
 	// TouchUser records a user's activity, as TouchAccessToken.
 	TouchUser(ctx context.Context, id string, at time.Time) error
+	// TouchAgentSession records an agent session's activity, as
+	// TouchAccessToken: the idle timeout runs from it.
+	TouchAgentSession(ctx context.Context, id string, at time.Time) error
+
+	// CountLoginAttempt counts one more login attempt of key (an email or
+	// a client address, hashed) in the window that began at most window
+	// before at, starting a new window when the last one is over, and
+	// returns the attempts in the window and when it began. It is one
+	// atomic write of its own, so that attempts made at once are all
+	// counted (I3).
+	CountLoginAttempt(ctx context.Context, key string, at time.Time, window time.Duration) (int, time.Time, error)
+	// ForgiveLoginAttempt takes one attempt back from key's count, or all
+	// of them: a login that succeeded was not guessing.
+	ForgiveLoginAttempt(ctx context.Context, key string, all bool) error
 
 	// ExpireAnonymous cuts the anonymous users of an app idle since before
 	// cutoff off from every browser: their sessions are revoked and their

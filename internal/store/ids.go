@@ -31,4 +31,6 @@ const (
 	prefixEvent     = "evt"
 	prefixConv      = "cnv"
 	prefixMessage   = "msg"
+	prefixAgent     = "agt"
+	prefixAgentSess = "ags"
 )

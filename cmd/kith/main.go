@@ -6,6 +6,7 @@
 //	kith tokens create|list|revoke
 //	kith fields create|list
 //	kith secrets create|list|delete, kith jwt-keys add|list|delete, kith aliases add|list|delete
+//	kith agents create|list|disable
 //
 // Every command takes --db (env KITH_DB): a SQLite file path or a
 // postgres:// URL. Run "kith help" for the details.
@@ -48,6 +49,9 @@ Usage:
   kith jwt-keys list --app APP_ID | kith jwt-keys delete KEY_ID --app APP_ID
   kith aliases add|delete ALIAS --app APP_ID  another id the app answers to (helpshift:DOMAIN/PLATFORM_ID, ...)
   kith aliases list --app APP_ID
+  kith agents create --org ORG --email E --name N --role admin|agent [--password-file F]
+                     an agent of the inbox; the password from F (- for stdin) or a prompt
+  kith agents list [--org ORG] | kith agents disable AGENT_ID [--org ORG]
 
 Every command takes --db (env KITH_DB, or KITH_DB_FILE naming a file that
 holds it): a SQLite file path (default ./kith-data/kith.db) or a
@@ -75,6 +79,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = admin(ctx, cmd, rest, stdout)
 	case "secrets", "jwt-keys", "aliases":
 		err = keyring(ctx, cmd, rest, stdout)
+	case "agents":
+		err = agentsCmd(ctx, rest, os.Stdin, stdout, stderr)
 	default:
 		err = fmt.Errorf("%w: unknown command %q", errUsage, cmd)
 	}

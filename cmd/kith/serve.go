@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kith-chat/kith/internal/agents"
 	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/httpapi"
 	"github.com/kith-chat/kith/internal/store"
@@ -42,6 +43,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		"reverse proxies (comma-separated addresses or CIDRs) whose X-Forwarded-For names the client (env KITH_TRUSTED_PROXIES)")
 	metricsTokenFile := fs.String("metrics-token-file", os.Getenv("KITH_METRICS_TOKEN_FILE"),
 		"file holding the bearer token GET /metrics asks for (env KITH_METRICS_TOKEN, or KITH_METRICS_TOKEN_FILE); without one, no /metrics")
+	secureCookies := fs.Bool("secure-cookies", os.Getenv("KITH_SECURE_COOKIES") == "true",
+		"mark the inbox's cookie Secure on plain HTTP too: set it behind a proxy that ends TLS (env KITH_SECURE_COOKIES=true)")
+	inboxIdle := fs.Duration("inbox-idle", agents.DefaultIdle, "an agent's session ends after this long unused")
+	inboxLifetime := fs.Duration("inbox-lifetime", agents.DefaultLifetime, "an agent's session ends this long after login, however used")
 	demo := fs.Bool("demo", true, "serve /demo, a page with the widget of the default organization's first app")
 	housekeeping := fs.Duration("housekeeping", 10*time.Minute, "how often to expire idle anonymous users and old live events")
 	if _, err := parse(fs, args); err != nil {
@@ -58,6 +63,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	defer st.Close()
 	log.Info("database ready", "store", st.Dialect())
 	svc := wiring.New(st, wiring.Options{Logger: log})
+	svc.Agents.Idle, svc.Agents.Lifetime = *inboxIdle, *inboxLifetime
 	firstApp, err := svc.Apps.EnsureApp(ctx)
 	if err != nil {
 		return err
@@ -87,10 +93,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	go svc.Chat.RunExpiry(ctx, *housekeeping)
-	api := httpapi.New(httpapi.Config{Store: st, Apps: svc.Apps, Chat: svc.Chat, Logger: log,
+	api := httpapi.New(httpapi.Config{Store: st, Apps: svc.Apps, Chat: svc.Chat, Agents: svc.Agents, Logger: log,
 		Limits: httpapi.Limits{
 			MaxBodyBytes: *maxBody, TokenRate: *tokenRate, TokenBurst: *tokenBurst, TrustedProxies: trusted},
-		Budgets: &policy, NoDemo: !*demo, MetricsToken: metricsToken})
+		Budgets: &policy, NoDemo: !*demo, MetricsToken: metricsToken, SecureCookies: *secureCookies})
 	srv := &http.Server{
 		Handler:           api,
 		ReadHeaderTimeout: readHeaderTimeout,

@@ -82,6 +82,9 @@ func (s *Service) params() Params {
 	return s.Params
 }
 
+// IdleTimeout is how long an unused session lasts.
+func (s *Service) IdleTimeout() time.Duration { return s.idle() }
+
 func (s *Service) idle() time.Duration {
 	if s.Idle > 0 {
 		return s.Idle

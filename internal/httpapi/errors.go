@@ -36,6 +36,7 @@ var statuses = map[kith.Code]int{
 	kith.CodeLoginRequired:      http.StatusUnauthorized,
 	kith.CodeAgentDisabled:      http.StatusForbidden,
 	kith.CodeAdminOnly:          http.StatusForbidden,
+	kith.CodeCrossOrigin:        http.StatusForbidden,
 
 	kith.CodeInvalidSession:       http.StatusUnauthorized,
 	kith.CodeInvalidSessionToken:  http.StatusUnauthorized,

@@ -33,6 +33,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/kith-chat/kith/api"
+	"github.com/kith-chat/kith/internal/agents"
 	"github.com/kith-chat/kith/internal/apps"
 	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/keys"
@@ -338,6 +339,32 @@ func TestOpenAPI_DocumentIsConsistent(t *testing.T) {
 			t.Errorf("%s: the description cites no spec rule (M1, R3, ...)", key)
 		}
 		path := strings.SplitN(key, " ", 2)[1]
+		if strings.HasPrefix(path, "/inbox/api/") {
+			// The inbox's endpoints take the agent's cookie, or nothing to
+			// log in; every one reads the store, and what changes anything
+			// refuses other origins (CSRF).
+			if tags, _ := op["tags"].([]any); !slices.Contains(tags, any("Inbox")) {
+				t.Errorf("%s: an inbox endpoint not tagged Inbox", key)
+			}
+			sec, _ := op["security"].([]any)
+			wantSec := []any{map[string]any{"InboxCookie": []any{}}}
+			if key == "POST /inbox/api/login" {
+				wantSec = []any{}
+			}
+			if !reflect.DeepEqual(sec, wantSec) {
+				t.Errorf("%s: security %v, want %v", key, sec, wantSec)
+			}
+			responses, _ := op["responses"].(map[string]any)
+			for _, status := range []string{"401", "503"} {
+				if responses[status] == nil {
+					t.Errorf("%s: does not document %s", key, status)
+				}
+			}
+			if method, _, _ := strings.Cut(key, " "); method != "GET" && responses["403"] == nil {
+				t.Errorf("%s: changes something but does not document 403 (cross_origin)", key)
+			}
+			continue
+		}
 		widget := strings.HasPrefix(path, "/widget/v1/")
 		var scope string // of the access token the operation takes; none when empty
 		switch {
@@ -463,15 +490,26 @@ func (oaDownStore) Session(context.Context, string) (*kith.Session, error) {
 	return nil, &kith.Error{Code: kith.CodeUnavailable, Message: "database unavailable"}
 }
 
+func (oaDownStore) AgentSession(context.Context, string) (*kith.AgentSession, error) {
+	return nil, &kith.Error{Code: kith.CodeUnavailable, Message: "database unavailable"}
+}
+
+func (oaDownStore) CountLoginAttempt(context.Context, string, time.Time, time.Duration) (int, time.Time, error) {
+	return 0, time.Time{}, &kith.Error{Code: kith.CodeUnavailable, Message: "database unavailable"}
+}
+
+// oaUnknownAgentSession is a well-formed inbox cookie no session has.
+const oaUnknownAgentSession = "kith_inbox=kith_as_0123456789abcdefghijklmnop_abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+
 // oaServer serves a server wired as kith serve wires one (package wiring),
 // on the store, clock and limits of cfg.
 func oaServer(t testing.TB, cfg Config) *httptest.Server {
 	t.Helper()
-	svc := wiring.New(cfg.Store, wiring.Options{Logger: cfg.Logger, Now: cfg.Now})
+	svc := wiring.New(cfg.Store, wiring.Options{Logger: cfg.Logger, Now: cfg.Now, PasswordParams: agents.Params{Memory: 64, Time: 1, Threads: 1}})
 	if err := svc.Start(t.Context()); err != nil {
 		t.Fatalf("start the live events: %v", err)
 	}
-	cfg.Apps, cfg.Chat = svc.Apps, svc.Chat
+	cfg.Apps, cfg.Chat, cfg.Agents = svc.Apps, svc.Chat, svc.Agents
 	return httptest.NewServer(New(cfg))
 }
 
@@ -516,6 +554,59 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 		body: map[string]any{"object": "user", "name": "tnt__seats", "type": "number", "values": nil}})
 	c.do(docCall{method: "GET", path: "/api/v1/custom-fields", token: bearer(apiTok), want: 200})
 	c.do(docCall{method: "GET", path: "/api/v1/custom-fields", query: "object=user", token: apiTok, want: 200})
+
+	// The inbox (I3): an admin and an agent log in with the cookie.
+	inboxAgents := &agents.Service{Store: st, Params: agents.Params{Memory: 64, Time: 1, Threads: 1}}
+	for _, a := range []agents.NewAgent{{Email: "admin@acme.com", Name: "Ada", Role: kith.RoleAdmin},
+		{Email: "sam@acme.com", Name: "Sam", Role: kith.RoleAgent}} {
+		a.OrgID, a.Password = app.OrgID, "correct horse battery staple"
+		if _, err := inboxAgents.Create(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	login := func(email string) map[string]string {
+		c.do(docCall{method: "POST", path: "/inbox/api/login", want: 200,
+			body: map[string]string{"email": email, "password": "correct horse battery staple"}})
+		cookie, _, _ := strings.Cut(c.setCookie, ";")
+		return map[string]string{"Cookie": cookie}
+	}
+	c.do(docCall{method: "POST", path: "/inbox/api/login", want: 401, code: kith.CodeInvalidCredentials,
+		body: map[string]string{"email": "admin@acme.com", "password": "not the password"}})
+	c.do(docCall{method: "POST", path: "/inbox/api/login", want: 400, code: kith.CodeMissingField, body: map[string]string{"email": "admin@acme.com"}})
+	c.do(docCall{method: "POST", path: "/inbox/api/login", want: 403, code: kith.CodeCrossOrigin, origin: "https://evil.example",
+		body: c.example("#/paths/~1inbox~1api~1login/post/requestBody", "login")})
+	adminCookie, agentCookie := login("admin@acme.com"), login("sam@acme.com")
+	c.do(docCall{method: "GET", path: "/inbox/api/me", header: adminCookie, want: 200})
+	c.do(docCall{method: "GET", path: "/inbox/api/me", want: 401, code: kith.CodeLoginRequired})
+	c.do(docCall{method: "GET", path: "/inbox/api/agents", header: adminCookie, want: 200})
+	c.do(docCall{method: "GET", path: "/inbox/api/agents", header: agentCookie, want: 403, code: kith.CodeAdminOnly})
+	c.do(docCall{method: "GET", path: "/inbox/api/agents", want: 401, code: kith.CodeLoginRequired})
+	kim := c.do(docCall{method: "POST", path: "/inbox/api/agents", header: adminCookie, want: 201,
+		body: c.example("#/paths/~1inbox~1api~1agents/post/requestBody", "agent")})
+	c.do(docCall{method: "POST", path: "/inbox/api/agents", header: adminCookie, want: 409, code: kith.CodeEmailTaken,
+		body: c.example("#/paths/~1inbox~1api~1agents/post/requestBody", "agent")})
+	c.do(docCall{method: "POST", path: "/inbox/api/agents", header: adminCookie, want: 400, code: kith.CodeInvalidField,
+		body: map[string]string{"email": "lee@acme.com", "name": "Lee", "role": "owner", "password": "correct horse battery staple"}})
+	c.do(docCall{method: "POST", path: "/inbox/api/agents", header: agentCookie, want: 403, code: kith.CodeAdminOnly, body: map[string]string{}})
+	c.do(docCall{method: "POST", path: "/inbox/api/agents", want: 401, code: kith.CodeLoginRequired, body: map[string]string{}})
+	c.do(docCall{method: "POST", path: "/inbox/api/agents/{id}/disable", id: oaString(t, kim, "id"), header: adminCookie, want: 200})
+	c.do(docCall{method: "POST", path: "/inbox/api/agents/{id}/disable", id: "agt_nope", header: adminCookie, want: 404, code: kith.CodeNotFound})
+	c.do(docCall{method: "POST", path: "/inbox/api/agents/{id}/disable", id: "agt_nope", want: 401, code: kith.CodeLoginRequired})
+	c.do(docCall{method: "POST", path: "/inbox/api/agents/{id}/disable", id: "agt_nope", header: agentCookie, want: 403, code: kith.CodeAdminOnly})
+	me := c.do(docCall{method: "GET", path: "/inbox/api/me", header: adminCookie, want: 200})
+	c.do(docCall{method: "POST", path: "/inbox/api/agents/{id}/disable", id: oaString(t, me["agent"].(map[string]any), "id"), header: adminCookie,
+		want: 400, code: kith.CodeInvalidRequest})
+	agentSessions := c.do(docCall{method: "GET", path: "/inbox/api/sessions", header: agentCookie, want: 200})
+	c.do(docCall{method: "GET", path: "/inbox/api/sessions", want: 401, code: kith.CodeLoginRequired})
+	c.do(docCall{method: "DELETE", path: "/inbox/api/sessions/{id}", id: "ags_nope", header: agentCookie, want: 404, code: kith.CodeNotFound})
+	c.do(docCall{method: "DELETE", path: "/inbox/api/sessions/{id}", id: "ags_nope", want: 401, code: kith.CodeLoginRequired})
+	c.do(docCall{method: "DELETE", path: "/inbox/api/sessions/{id}", id: "ags_nope", header: agentCookie, origin: "https://evil.example",
+		want: 403, code: kith.CodeCrossOrigin})
+	c.do(docCall{method: "POST", path: "/inbox/api/logout", header: adminCookie, origin: "https://evil.example", want: 403, code: kith.CodeCrossOrigin})
+	c.do(docCall{method: "POST", path: "/inbox/api/logout", header: adminCookie, want: 204})
+	c.do(docCall{method: "POST", path: "/inbox/api/logout", header: adminCookie, want: 401, code: kith.CodeLoginRequired})
+	c.do(docCall{method: "DELETE", path: "/inbox/api/sessions/{id}", id: oaString(t, agentSessions["data"].([]any)[0].(map[string]any), "id"),
+		header: agentCookie, want: 204})
 
 	// The app's keyring (M3, M4, W2), with a token of scopes api and keys.
 	keysTok := newToken(kith.ScopeAPI, kith.ScopeKeys)
@@ -739,6 +830,10 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 			call.body = map[string]any{}
 		}
 		switch {
+		case oaSecuredBy(c.ops[key], "InboxCookie"):
+			call.token, call.header = "", map[string]string{"Cookie": oaUnknownAgentSession}
+		case key == "POST /inbox/api/login":
+			call.token, call.body = "", map[string]string{"email": "admin@acme.com", "password": "correct horse battery staple"}
 		case oaSecuredBy(c.ops[key], "WidgetSession"):
 			call.token = "Bearer " + oaUnknownWidgetSession
 		case key == "POST /widget/v1/sessions":
@@ -1276,6 +1371,8 @@ type docClient struct {
 	// seen records the statuses checked, by "METHOD /path", across every
 	// server of the test.
 	seen map[string]map[int]bool
+	// setCookie is the Set-Cookie header of the last answer.
+	setCookie string
 }
 
 type docCall struct {
@@ -1400,6 +1497,7 @@ func (c *docClient) do(cl docCall) map[string]any {
 	if resp.StatusCode != cl.want {
 		t.Fatalf("%s %s: status %d, want %d; body %s", cl.method, target, resp.StatusCode, cl.want, raw)
 	}
+	c.setCookie = resp.Header.Get("Set-Cookie")
 	where := fmt.Sprintf("%s %s (%d)", cl.method, target, resp.StatusCode)
 	if cl.code != "" && !bytes.Contains(raw, []byte(`"code":"`+string(cl.code)+`"`)) {
 		t.Errorf("%s: want error code %s, got %s", where, cl.code, raw)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kith-chat/kith/api"
+	"github.com/kith-chat/kith/internal/agents"
 	"github.com/kith-chat/kith/internal/apps"
 	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/chat"
@@ -36,13 +37,19 @@ var DefaultLimits = Limits{MaxBodyBytes: 64 << 10, TokenRate: 50, TokenBurst: 10
 
 // Server holds what the handlers need. Build one with New.
 type Server struct {
-	store   kith.Store
-	apps    *apps.Service
-	chat    *chat.Service
-	log     *slog.Logger
-	limits  Limits
-	now     func() time.Time
-	metrics *metrics
+	store  kith.Store
+	apps   *apps.Service
+	chat   *chat.Service
+	agents *agents.Service
+	// secureCookies marks the inbox's cookie Secure on plain HTTP too.
+	secureCookies bool
+	// crossOrigin refuses the inbox's state-changing requests that a page
+	// of another origin made (CSRF).
+	crossOrigin *http.CrossOriginProtection
+	log         *slog.Logger
+	limits      Limits
+	now         func() time.Time
+	metrics     *metrics
 	// tokenBudget limits, per access token, the session-token requests.
 	tokenBudget *budget.Buckets
 	// budgets limit what browsers write (F8).
@@ -60,10 +67,16 @@ type Config struct {
 	// Apps and Chat are required. The live-event sockets listen through
 	// Chat (chat.Service.Listen); joining its hub to its broker is the
 	// wiring's job.
-	Apps   *apps.Service
-	Chat   *chat.Service
-	Logger *slog.Logger
-	Limits Limits
+	Apps *apps.Service
+	Chat *chat.Service
+	// Agents logs agents in to the inbox; required.
+	Agents *agents.Service
+	// SecureCookies marks the inbox's cookie Secure even on plain HTTP:
+	// for a server behind a proxy that ends TLS. Requests that came over
+	// TLS get it anyway.
+	SecureCookies bool
+	Logger        *slog.Logger
+	Limits        Limits
 	// Registry receives the server's metrics; a new one when nil.
 	Registry *prometheus.Registry
 	// Now returns the current time; time.Now when nil.
@@ -90,11 +103,13 @@ func New(cfg Config) *Server {
 		panic("httpapi.New: Config.Apps is nil")
 	case cfg.Chat == nil:
 		panic("httpapi.New: Config.Chat is nil")
+	case cfg.Agents == nil:
+		panic("httpapi.New: Config.Agents is nil")
 	case cfg.Chat.Hub == nil:
 		panic("httpapi.New: Config.Chat has no Hub: no socket would hear anything")
 	}
-	s := &Server{store: cfg.Store, apps: cfg.Apps, chat: cfg.Chat,
-		log: cfg.Logger, limits: cfg.Limits, now: cfg.Now}
+	s := &Server{store: cfg.Store, apps: cfg.Apps, chat: cfg.Chat, agents: cfg.Agents, secureCookies: cfg.SecureCookies,
+		log: cfg.Logger, limits: cfg.Limits, now: cfg.Now, crossOrigin: http.NewCrossOriginProtection()}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -195,6 +210,16 @@ func (s *Server) routes(reg *prometheus.Registry, cfg Config) http.Handler {
 	handle("GET /api/v1/aliases", s.api(s.listAliases))
 	handle("POST /api/v1/aliases", s.api(s.addAlias))
 	handle("DELETE /api/v1/aliases/{alias}", s.api(s.deleteAlias))
+
+	// The inbox's API, for agents logged in with its cookie (I1, I3).
+	handle("POST /inbox/api/login", s.inboxLogin)
+	handle("POST /inbox/api/logout", s.inbox(s.inboxLogout))
+	handle("GET /inbox/api/me", s.inbox(s.inboxMe))
+	handle("GET /inbox/api/sessions", s.inbox(s.inboxSessions))
+	handle("DELETE /inbox/api/sessions/{id}", s.inbox(s.inboxEndSession))
+	handle("GET /inbox/api/agents", s.inboxAdmin(s.inboxAgents))
+	handle("POST /inbox/api/agents", s.inboxAdmin(s.inboxCreateAgent))
+	handle("POST /inbox/api/agents/{id}/disable", s.inboxAdmin(s.inboxDisableAgent))
 
 	// Anything else is a JSON 404, not the mux's text one.
 	handle("/", func(w http.ResponseWriter, r *http.Request) error {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kith-chat/kith/internal/agents"
 	"github.com/kith-chat/kith/internal/apps"
 	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/httpapi"
@@ -29,6 +30,7 @@ type Env struct {
 	API    *httpapi.Server
 	Server *httptest.Server
 	Apps   *apps.Service
+	Agents *agents.Service
 	App    *kith.App
 	// SessionsToken has scope sessions only; APIToken has sessions and api.
 	SessionsToken, APIToken string
@@ -61,7 +63,8 @@ func New(t testing.TB, st *store.Store, opts Options) *Env {
 	logs := &kithtest.SyncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	// Wired as kith serve wires itself, with the test's clock and logs.
-	svc := wiring.New(st, wiring.Options{Logger: log, Now: opts.Now})
+	// Passwords hash cheaply: -race makes argon2id's real costs slow.
+	svc := wiring.New(st, wiring.Options{Logger: log, Now: opts.Now, PasswordParams: agents.Params{Memory: 64, Time: 1, Threads: 1}})
 	live, stop := context.WithCancel(context.Background())
 	t.Cleanup(stop) // after ts.Close, as kith serve stops after its HTTP server
 	if err := svc.Start(live); err != nil {
@@ -75,6 +78,7 @@ func New(t testing.TB, st *store.Store, opts Options) *Env {
 		Store:        st,
 		Apps:         svc.Apps,
 		Chat:         svc.Chat,
+		Agents:       svc.Agents,
 		Logger:       log,
 		Limits:       opts.Limits,
 		Now:          opts.Now,
@@ -83,7 +87,7 @@ func New(t testing.TB, st *store.Store, opts Options) *Env {
 	})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	e := &Env{t: t, Store: st, API: srv, Server: ts, Apps: svc.Apps, Logs: logs}
+	e := &Env{t: t, Store: st, API: srv, Server: ts, Apps: svc.Apps, Agents: svc.Agents, Logs: logs}
 	app, tok := storetest.NewApp(t, st, opts.Settings...)
 	e.App, e.SessionsToken = app, tok.Secret
 	e.APIToken = e.NewToken(kith.ScopeSessions, kith.ScopeAPI)

@@ -39,6 +39,7 @@ const (
 	CodeLoginRequired      Code = "login_required"      // 401: no agent session, or one that ended
 	CodeAgentDisabled      Code = "agent_disabled"      // 403: the right password of a disabled agent
 	CodeAdminOnly          Code = "admin_only"          // 403: an agent asking for what only admins do
+	CodeCrossOrigin        Code = "cross_origin"        // 403: a state-changing inbox request from another origin (CSRF)
 
 	// S2: the widget's ways in. The user_auth_token codes are Helpshift's.
 	CodeInvalidSession       Code = "invalid_session" // a widget session that is unknown, revoked or expired

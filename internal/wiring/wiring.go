@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/kith-chat/kith/internal/agents"
 	"github.com/kith-chat/kith/internal/apps"
 	"github.com/kith-chat/kith/internal/budget"
 	"github.com/kith-chat/kith/internal/chat"
@@ -36,12 +37,16 @@ type Options struct {
 	// Broker carries live events between processes; an in-process one
 	// when nil.
 	Broker realtime.Broker
+	// PasswordParams are the argon2id costs of agents' new passwords;
+	// agents.DefaultParams when zero. Tests lower them.
+	PasswordParams agents.Params
 }
 
 // Services are the domain services of one process, on one store.
 type Services struct {
-	Apps *apps.Service
-	Chat *chat.Service
+	Apps   *apps.Service
+	Chat   *chat.Service
+	Agents *agents.Service
 	// Broker is what Chat publishes live events to, and Hub (Chat's) what
 	// this process's listeners subscribe to; Start joins them.
 	Broker realtime.Broker
@@ -64,7 +69,8 @@ func New(st kith.Store, opts Options) *Services {
 	}
 	hub := realtime.NewHub()
 	return &Services{
-		Apps: &apps.Service{Store: st, Now: now},
+		Apps:   &apps.Service{Store: st, Now: now},
+		Agents: &agents.Service{Store: st, Now: now, Params: opts.PasswordParams},
 		Chat: &chat.Service{Store: st, Resolver: &identity.Resolver{Now: now}, Broker: broker, Hub: hub, Now: now, Log: log,
 			Proofs:        &proof.Verifier{Keys: st, Now: now},
 			RefusalEvents: budget.NewBuckets(budget.Rate{Burst: RefusalEventsPerHour, Per: time.Hour}, 0, now)},

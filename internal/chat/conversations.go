@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"time"
 
 	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
@@ -147,6 +148,13 @@ func (s *Service) post(ctx context.Context, tx kith.Tx, rec *recorder, conv *kit
 	conv.UpdatedAt = now
 	if author == kith.AuthorUser {
 		conv.UserLastReadID = m.ID // one's own message is read
+		if conv.WaitingSince.IsZero() {
+			conv.WaitingSince = now
+		}
+		// The visitor has more to say: the conversation is open again.
+		conv.Status, conv.SnoozedUntil = kith.StatusOpen, time.Time{}
+	} else {
+		conv.WaitingSince = time.Time{} // answered
 	}
 	if err := tx.UpdateConversation(ctx, conv); err != nil {
 		return nil, err

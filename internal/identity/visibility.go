@@ -59,6 +59,9 @@ func Visible(v Viewer) (f kith.ConversationFilter, ok bool) {
 // addressed to the session itself, and events about conversations it can
 // see.
 func CanHear(v Viewer, sessionID string, e *kith.LiveEvent) bool {
+	if !e.Kind.ForWidgets() {
+		return false // a private note, or agents' own state (I1)
+	}
 	if e.SessionID != "" {
 		return e.SessionID == sessionID
 	}

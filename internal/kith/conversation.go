@@ -26,8 +26,45 @@ type Conversation struct {
 	// UserLastReadID is the last message the user has read; agent messages
 	// after it are unread.
 	UserLastReadID string
+	// Status is where the conversation stands for agents; a new message of
+	// its user opens it again.
+	Status ConversationStatus
+	// SnoozedUntil is when a snoozed conversation opens again by itself.
+	SnoozedUntil time.Time
+	// AssigneeID is the agent it is assigned to; empty for none.
+	AssigneeID string
+	// WaitingSince is when the user's first message that no agent has
+	// answered yet was written; zero when nobody waits.
+	WaitingSince time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// ConversationStatus is where a conversation stands for agents (I1).
+type ConversationStatus string
+
+// The states of a conversation.
+const (
+	StatusOpen     ConversationStatus = "open"
+	StatusSnoozed  ConversationStatus = "snoozed"
+	StatusResolved ConversationStatus = "resolved"
+)
+
+// Valid reports whether s is one of the states.
+func (s ConversationStatus) Valid() bool {
+	return s == StatusOpen || s == StatusSnoozed || s == StatusResolved
+}
+
+// Note is an agent's private note on a conversation: agents see it in the
+// thread, the user never sees nor hears of it.
+type Note struct {
+	ID             string
+	OrgID          string
+	ConversationID string
+	AgentID        string
+	AgentName      string
+	Body           string
 	CreatedAt      time.Time
-	UpdatedAt      time.Time
 }
 
 // Author says who wrote a message.
@@ -51,15 +88,31 @@ type Message struct {
 	CreatedAt      time.Time
 }
 
-// LiveEventKind names a change the widget hears about.
+// LiveEventKind names a change the widget or the inbox hears about.
 type LiveEventKind string
 
-// The changes a widget hears about.
+// The changes a widget hears about (agents hear them too).
 const (
 	LiveMessageCreated      LiveEventKind = "message.created"
 	LiveConversationUpdated LiveEventKind = "conversation.updated"
 	LiveSessionRevoked      LiveEventKind = "session.revoked"
 )
+
+// The changes only agents hear about: they name no user, device or
+// session, so no widget's subscription or replay ever selects them, and
+// CanHear refuses them whatever they name.
+const (
+	// LiveNoteCreated is a private note added to a conversation.
+	LiveNoteCreated LiveEventKind = "note.created"
+	// LiveConversationChanged is a change of state for agents: status,
+	// assignee, an agent's reading.
+	LiveConversationChanged LiveEventKind = "conversation.changed"
+)
+
+// ForWidgets reports whether widgets may ever hear events of the kind.
+func (k LiveEventKind) ForWidgets() bool {
+	return k == LiveMessageCreated || k == LiveConversationUpdated || k == LiveSessionRevoked
+}
 
 // LiveEvent is one change, as the widget hears of it, with what it takes to
 // decide who may hear it: the conversation's user, device, trust and

@@ -88,6 +88,13 @@ type Reader interface {
 	AgentSession(ctx context.Context, id string) (*AgentSession, error)
 	// AgentSessions lists an agent's sessions, newest first.
 	AgentSessions(ctx context.Context, orgID, agentID string) ([]*AgentSession, error)
+
+	// Inbox lists an organization's conversations as an agent sees them.
+	Inbox(ctx context.Context, orgID string, f InboxFilter) (*InboxPage, error)
+	// InboxCounts sizes the inbox's views for an agent.
+	InboxCounts(ctx context.Context, orgID, agentID string) (*InboxCounts, error)
+	// Notes lists a conversation's private notes, oldest first.
+	Notes(ctx context.Context, orgID, conversationID string, p Page) ([]*Note, error)
 }
 
 // Writer changes records. Create methods assign the record's id when it is
@@ -156,6 +163,12 @@ type Writer interface {
 	// AppendLiveEvent numbers and stores an event. Events of one
 	// organization are numbered in the order their transactions commit.
 	AppendLiveEvent(ctx context.Context, e *LiveEvent) error
+
+	// CreateNote stores an agent's private note.
+	CreateNote(ctx context.Context, n *Note) error
+	// MarkAgentRead records that an agent has read a conversation up to a
+	// message.
+	MarkAgentRead(ctx context.Context, agentID, conversationID, lastReadID string) error
 
 	// CreateAgent stores an agent; an email another agent has is
 	// ErrConflict.

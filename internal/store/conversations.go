@@ -3,26 +3,59 @@ package store
 import (
 	"context"
 	"database/sql"
+	"math"
+	"time"
 
 	"github.com/kith-chat/kith/internal/kith"
 )
 
 const conversationColumns = `id, org_id, app_id, user_id, device_id, verified, workspace_ref, label, user_last_read_id,
-	created_at, updated_at`
+	status, snoozed_until, assignee_id, waiting_since, created_at, updated_at`
 
-func scanConversation(dest ...any) (*kith.Conversation, []any) {
-	var c kith.Conversation
-	return &c, append([]any{&c.ID, &c.OrgID, &c.AppID, &c.UserID, &c.DeviceID, &c.Verified, &c.WorkspaceRef,
-		&c.Label, &c.UserLastReadID}, dest...)
+// notWaiting is the waiting_since of a conversation nobody waits on: the
+// largest value, so that "waiting longest" is one index in order.
+const notWaiting = math.MaxInt64
+
+func waitingUS(t time.Time) int64 {
+	if t.IsZero() {
+		return notWaiting
+	}
+	return us(t)
+}
+
+// convRow is a conversation as scanned: its columns, then what a query
+// selects after them.
+type convRow struct {
+	c                         kith.Conversation
+	status                    string
+	snoozed                   sql.NullInt64
+	waiting, created, updated int64
+}
+
+func (r *convRow) dest(more ...any) []any {
+	c := &r.c
+	return append([]any{&c.ID, &c.OrgID, &c.AppID, &c.UserID, &c.DeviceID, &c.Verified, &c.WorkspaceRef,
+		&c.Label, &c.UserLastReadID, &r.status, &r.snoozed, &c.AssigneeID, &r.waiting, &r.created, &r.updated}, more...)
+}
+
+func (r *convRow) conversation() *kith.Conversation {
+	c := r.c
+	c.Status, c.SnoozedUntil = kith.ConversationStatus(r.status), fromNullUS(r.snoozed)
+	if r.waiting != notWaiting {
+		c.WaitingSince = fromUS(r.waiting)
+	}
+	c.CreatedAt, c.UpdatedAt = fromUS(r.created), fromUS(r.updated)
+	return &c
 }
 
 func (r reads) Conversation(ctx context.Context, orgID, id string) (*kith.Conversation, error) {
-	var created, updated int64
-	c, dest := scanConversation(&created, &updated)
+	var row convRow
 	err := r.q.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations WHERE org_id = $1 AND id = $2`,
-		orgID, id).Scan(dest...)
-	c.CreatedAt, c.UpdatedAt = fromUS(created), fromUS(updated)
-	return one(c, err, "conversation")
+		orgID, id).Scan(row.dest()...)
+	if err != nil {
+		return one[kith.Conversation](nil, err, "conversation")
+	}
+	return row.conversation(), nil
 }
 
 // Conversations lists newest first; the page cursor is the last id seen.
@@ -58,7 +91,8 @@ func (r reads) Conversations(ctx context.Context, orgID string, f kith.Conversat
 		limit = 1000
 	}
 	rows, err := r.q.QueryContext(ctx, `SELECT c.id, c.org_id, c.app_id, c.user_id, c.device_id, c.verified,
-		c.workspace_ref, c.label, c.user_last_read_id, c.created_at, c.updated_at,
+		c.workspace_ref, c.label, c.user_last_read_id, c.status, c.snoozed_until, c.assignee_id, c.waiting_since,
+		c.created_at, c.updated_at,
 		(SELECT COUNT(*) FROM messages u WHERE u.conversation_id = c.id AND u.author = 'agent'
 			AND u.id > c.user_last_read_id),
 		m.id, m.author, m.author_id, m.author_name, m.body, m.created_at
@@ -66,15 +100,14 @@ func (r reads) Conversations(ctx context.Context, orgID string, f kith.Conversat
 		LEFT JOIN messages m ON m.id = (SELECT id FROM messages WHERE conversation_id = c.id ORDER BY id DESC LIMIT 1)`+
 		w.String()+` ORDER BY c.id DESC LIMIT `+itoa(limit), w.args...)
 	return list(rows, err, func(row scanner) (*kith.ConversationSummary, error) {
-		var created, updated int64
+		var cr convRow
 		var unread int
 		var mID, mAuthor, mAuthorID, mName, mBody sql.NullString
 		var mCreated sql.NullInt64
-		c, dest := scanConversation(&created, &updated, &unread, &mID, &mAuthor, &mAuthorID, &mName, &mBody, &mCreated)
-		if err := row.Scan(dest...); err != nil {
+		if err := row.Scan(cr.dest(&unread, &mID, &mAuthor, &mAuthorID, &mName, &mBody, &mCreated)...); err != nil {
 			return nil, err
 		}
-		c.CreatedAt, c.UpdatedAt = fromUS(created), fromUS(updated)
+		c := cr.conversation()
 		sum := &kith.ConversationSummary{Conversation: c, Unread: unread}
 		if mID.Valid {
 			sum.LastMessage = &kith.Message{ID: mID.String, OrgID: c.OrgID, ConversationID: c.ID,
@@ -89,16 +122,21 @@ func (t *txn) CreateConversation(ctx context.Context, c *kith.Conversation) erro
 	if c.ID == "" {
 		c.ID = newID(prefixConv)
 	}
+	if c.Status == "" {
+		c.Status = kith.StatusOpen
+	}
 	_, err := t.q.ExecContext(ctx, `INSERT INTO conversations (`+conversationColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		c.ID, c.OrgID, c.AppID, c.UserID, c.DeviceID, c.Verified, c.WorkspaceRef, c.Label, c.UserLastReadID,
-		us(c.CreatedAt), us(c.UpdatedAt))
+		string(c.Status), nullUS(c.SnoozedUntil), c.AssigneeID, waitingUS(c.WaitingSince), us(c.CreatedAt), us(c.UpdatedAt))
 	return classify(err)
 }
 
 func (t *txn) UpdateConversation(ctx context.Context, c *kith.Conversation) error {
-	res, err := t.q.ExecContext(ctx, `UPDATE conversations SET user_last_read_id = $3, updated_at = $4
-		WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID, c.UserLastReadID, us(c.UpdatedAt))
+	res, err := t.q.ExecContext(ctx, `UPDATE conversations SET user_last_read_id = $3, updated_at = $4, status = $5,
+		snoozed_until = $6, assignee_id = $7, waiting_since = $8
+		WHERE org_id = $1 AND id = $2`, c.OrgID, c.ID, c.UserLastReadID, us(c.UpdatedAt), string(c.Status),
+		nullUS(c.SnoozedUntil), c.AssigneeID, waitingUS(c.WaitingSince))
 	return affected(res, err, "conversation")
 }
 

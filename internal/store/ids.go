@@ -33,4 +33,5 @@ const (
 	prefixMessage   = "msg"
 	prefixAgent     = "agt"
 	prefixAgentSess = "ags"
+	prefixNote      = "nte"
 )

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	"github.com/kith-chat/kith/internal/store"
@@ -57,6 +58,60 @@ func TestMigrations_KeepWhatEarlierRowsMeant_V4(t *testing.T) {
 				}
 				if origins != want {
 					t.Errorf("%s: allowed_origins %s, want %s", id, origins, want)
+				}
+			}
+		})
+	}
+}
+
+// TestMigrations_ConversationsKeepWhoWaitsForAnAnswer_I1 writes
+// conversations as the code before the inbox did (00006) and checks that
+// 00007 opens them and finds since when their user waits: the first user
+// message after the last agent message, or nobody.
+func TestMigrations_ConversationsKeepWhoWaitsForAnAnswer_I1(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			ctx := context.Background()
+			db, up, err := store.MigrateUpTo(ctx, storetest.DSN(t, kind), 6)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			exec := func(q string, args ...any) {
+				t.Helper()
+				if _, err := db.ExecContext(ctx, q, args...); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			exec(`INSERT INTO orgs (id, name, created_at) VALUES ('org_1', 'o', 0)`)
+			exec(`INSERT INTO apps (id, org_id, name, session_secret, verification_required, email_unique, anonymous_expiry_us,
+				on_login, allowed_origins, session_token_max_lifetime_us, created_at)
+				VALUES ('app_1', 'org_1', 'a', $1, false, true, 1, 'keep', '[]', 1, 0)`, make([]byte, 32))
+			exec(`INSERT INTO users (id, org_id, trust, display_name, created_at, updated_at) VALUES ('usr_1', 'org_1', 'anonymous', 'U', 0, 0)`)
+			exec(`INSERT INTO conversations (id, org_id, app_id, user_id, device_id, verified, created_at, updated_at)
+				VALUES ('cnv_waits', 'org_1', 'app_1', 'usr_1', 'dev_1', false, 0, 0),
+				       ('cnv_answered', 'org_1', 'app_1', 'usr_1', 'dev_1', false, 0, 0)`)
+			msg := func(id, conv, author string, at int64) {
+				exec(`INSERT INTO messages (id, org_id, conversation_id, author, author_name, body, created_at)
+					VALUES ($1, 'org_1', $2, $3, 'x', 'x', $4)`, id, conv, author, at)
+			}
+			msg("msg_1", "cnv_waits", "user", 100)
+			msg("msg_2", "cnv_waits", "agent", 200)
+			msg("msg_3", "cnv_waits", "user", 300)
+			msg("msg_4", "cnv_waits", "user", 400)
+			msg("msg_5", "cnv_answered", "user", 100)
+			msg("msg_6", "cnv_answered", "agent", 200)
+			if err := up(); err != nil {
+				t.Fatal(err)
+			}
+			for id, want := range map[string]int64{"cnv_waits": 300, "cnv_answered": math.MaxInt64} {
+				var status string
+				var waiting int64
+				if err := db.QueryRowContext(ctx, `SELECT status, waiting_since FROM conversations WHERE id = $1`, id).Scan(&status, &waiting); err != nil {
+					t.Fatal(err)
+				}
+				if status != "open" || waiting != want {
+					t.Errorf("%s: status %s, waiting since %d; want open, %d", id, status, waiting, want)
 				}
 			}
 		})

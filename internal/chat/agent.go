@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"time"
 
 	"github.com/kith-chat/kith/internal/kith"
 )
@@ -129,4 +130,34 @@ func (s *Service) RevokeUserSessions(ctx context.Context, r Reach, userID string
 		return err
 	})
 	return n, err
+}
+
+// Verification is how a user's identity was last established: the method,
+// what proved it (an access token's id, a verification secret's id, a
+// JWT's kid; empty for a claim) and when. Agents see it beside the trust
+// badge (I1).
+type Verification struct {
+	Method kith.Method
+	Key    string
+	At     time.Time
+}
+
+// HowVerified tells, from a user's sessions, how their identity was last
+// established: by the newest verified session if there is one (a verified
+// user's claim to be who they are rests on it), else by the newest
+// session. Nil for a user without sessions.
+func HowVerified(sessions []*kith.Session) *Verification {
+	var best *kith.Session
+	for _, s := range sessions {
+		switch {
+		case best == nil,
+			s.Trust == kith.TrustVerified && best.Trust != kith.TrustVerified,
+			(s.Trust == kith.TrustVerified) == (best.Trust == kith.TrustVerified) && s.CreatedAt.After(best.CreatedAt):
+			best = s
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return &Verification{Method: best.Method, Key: best.Proof, At: best.CreatedAt}
 }

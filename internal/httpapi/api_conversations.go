@@ -100,6 +100,12 @@ type sessionJSON struct {
 	RevokedAt    *time.Time  `json:"revoked_at"`
 }
 
+func newSessionJSON(ss *kith.Session, now time.Time) sessionJSON {
+	return sessionJSON{ID: ss.ID, AppID: ss.AppID, DeviceID: ss.DeviceID, Trust: ss.Trust, Method: ss.Method, Proof: null(ss.Proof),
+		WorkspaceRef: null(ss.WorkspaceRef), Label: null(ss.Label), Active: ss.Active(now), CreatedAt: ss.CreatedAt,
+		LastSeenAt: ss.LastSeenAt, ExpiresAt: ss.ExpiresAt, RevokedAt: optTime(ss.RevokedAt)}
+}
+
 func (s *Server) listUserSessions(w http.ResponseWriter, r *http.Request) error {
 	sessions, err := s.chat.UserSessions(r.Context(), callerReach(r), r.PathValue("id"))
 	if err != nil {
@@ -108,13 +114,7 @@ func (s *Server) listUserSessions(w http.ResponseWriter, r *http.Request) error 
 	out := list[sessionJSON]{Data: []sessionJSON{}}
 	now := s.now()
 	for _, ss := range sessions {
-		v := sessionJSON{ID: ss.ID, AppID: ss.AppID, DeviceID: ss.DeviceID, Trust: ss.Trust, Method: ss.Method, Proof: null(ss.Proof),
-			WorkspaceRef: null(ss.WorkspaceRef), Label: null(ss.Label), Active: ss.Active(now), CreatedAt: ss.CreatedAt,
-			LastSeenAt: ss.LastSeenAt, ExpiresAt: ss.ExpiresAt}
-		if !ss.RevokedAt.IsZero() {
-			v.RevokedAt = &ss.RevokedAt
-		}
-		out.Data = append(out.Data, v)
+		out.Data = append(out.Data, newSessionJSON(ss, now))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

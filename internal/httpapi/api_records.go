@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -53,6 +54,17 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	v, err := s.userView(ctx, org, u)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// userView is a user with their account and workspaces, as the server API
+// and the inbox show them.
+func (s *Server) userView(ctx context.Context, org string, u *kith.User) (userView, error) {
 	v := userView{
 		userSummary:            newUserSummary(u),
 		PhoneNumbers:           nonNil(u.PhoneNumbers),
@@ -66,19 +78,18 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
 	if u.AccountID != "" {
 		a, err := s.store.Account(ctx, org, u.AccountID)
 		if err != nil {
-			return err
+			return v, err
 		}
 		v.Account = &accountRef{ID: a.ID, AccountRef: null(a.Ref), DisplayName: a.DisplayName}
 	}
 	ws, err := s.store.Workspaces(ctx, org, kith.WorkspaceFilter{UserID: u.ID})
 	if err != nil {
-		return err
+		return v, err
 	}
 	for _, w := range ws {
 		v.Workspaces = append(v.Workspaces, newWorkspaceView(w))
 	}
-	writeJSON(w, http.StatusOK, v)
-	return nil
+	return v, nil
 }
 
 func (s *Server) listUserEvents(w http.ResponseWriter, r *http.Request) error {

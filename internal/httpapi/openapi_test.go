@@ -556,6 +556,7 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 	c.do(docCall{method: "GET", path: "/api/v1/custom-fields", query: "object=user", token: apiTok, want: 200})
 
 	// The inbox (I3): an admin and an agent log in with the cookie.
+	const missingInboxConv = "cnv_06bdf8r0k5e2p6ie3b7q0t9c4g"
 	inboxAgents := &agents.Service{Store: st, Params: agents.Params{Memory: 64, Time: 1, Threads: 1}}
 	for _, a := range []agents.NewAgent{{Email: "admin@acme.com", Name: "Ada", Role: kith.RoleAdmin},
 		{Email: "sam@acme.com", Name: "Sam", Role: kith.RoleAgent}} {
@@ -816,6 +817,89 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 	tight.dial("app_id="+app.ID, "")
 	tight.do(docCall{method: "GET", path: "/widget/v1/events", query: "app_id=" + app.ID, want: 429, code: kith.CodeRateLimited,
 		header: map[string]string{"Connection": "Upgrade", "Upgrade": "websocket"}})
+
+	// The inbox's conversations and user panel (I1, S7, R8), on a visitor's
+	// conversation.
+	agentCookie = login("sam@acme.com") // its first session ended above
+	visitor := c.do(docCall{method: "POST", path: "/widget/v1/sessions", body: map[string]any{"app_id": app.ID}, want: 201})
+	visitorSession := "Bearer " + oaString(t, visitor, "session")
+	vc := c.do(docCall{method: "POST", path: "/widget/v1/conversations", token: visitorSession, want: 201,
+		body: map[string]any{"body": "Where is my parcel?"}})
+	inboxConv := oaString(t, vc["conversation"].(map[string]any), "id")
+	c.do(docCall{method: "GET", path: "/inbox/api/team", header: agentCookie, want: 200})
+	c.do(docCall{method: "GET", path: "/inbox/api/events", header: agentCookie, want: 400, code: kith.CodeInvalidRequest})
+	c.do(docCall{method: "GET", path: "/inbox/api/events", want: 401, code: kith.CodeLoginRequired})
+	c.do(docCall{method: "GET", path: "/inbox/api/events", header: agentCookie, origin: "https://evil.example", want: 403, code: kith.CodeCrossOrigin})
+	c.do(docCall{method: "GET", path: "/inbox/api/team", want: 401, code: kith.CodeLoginRequired})
+	first := c.do(docCall{method: "GET", path: "/inbox/api/conversations", query: "status=open&limit=1&sort=waiting", header: agentCookie, want: 200})
+	c.do(docCall{method: "GET", path: "/inbox/api/conversations", query: "q=parcel&trust=anonymous&unread=true&assignee=none", header: agentCookie, want: 200})
+	c.do(docCall{method: "GET", path: "/inbox/api/conversations", query: "status=archived", header: agentCookie, want: 400, code: kith.CodeInvalidField})
+	c.do(docCall{method: "GET", path: "/inbox/api/conversations", want: 401, code: kith.CodeLoginRequired})
+	_ = first
+	c.do(docCall{method: "GET", path: "/inbox/api/conversations/counts", header: agentCookie, want: 200})
+	c.do(docCall{method: "GET", path: "/inbox/api/conversations/counts", want: 401, code: kith.CodeLoginRequired})
+	item := c.do(docCall{method: "GET", path: "/inbox/api/conversations/{id}", id: inboxConv, header: agentCookie, want: 200})
+	c.do(docCall{method: "GET", path: "/inbox/api/conversations/{id}", id: missingInboxConv, header: agentCookie, want: 404, code: kith.CodeNotFound})
+	c.do(docCall{method: "GET", path: "/inbox/api/conversations/{id}", id: inboxConv, want: 401, code: kith.CodeLoginRequired})
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/messages", id: inboxConv, header: agentCookie, want: 201,
+		body: c.example("#/paths/~1inbox~1api~1conversations~1{id}~1messages/post/requestBody", "reply")})
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/messages", id: inboxConv, header: agentCookie, want: 400,
+		code: kith.CodeMissingField, body: map[string]string{"body": " "}})
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/messages", id: missingInboxConv, header: agentCookie, want: 404,
+		code: kith.CodeNotFound, body: map[string]string{"body": "hi"}})
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/messages", id: inboxConv, want: 401, code: kith.CodeLoginRequired,
+		body: map[string]string{"body": "hi"}})
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/messages", id: inboxConv, header: agentCookie, origin: "https://evil.example",
+		want: 403, code: kith.CodeCrossOrigin, body: map[string]string{"body": "hi"}})
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/notes", id: inboxConv, header: agentCookie, want: 201,
+		body: c.example("#/paths/~1inbox~1api~1conversations~1{id}~1notes/post/requestBody", "note")})
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/notes", id: inboxConv, header: agentCookie, want: 400,
+		code: kith.CodeUnknownField, body: map[string]any{"body": "x", "private": true}})
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/notes", id: missingInboxConv, header: agentCookie, want: 404,
+		code: kith.CodeNotFound, body: map[string]string{"body": "hi"}})
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/notes", id: inboxConv, want: 401, code: kith.CodeLoginRequired,
+		body: map[string]string{"body": "hi"}})
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/notes", id: inboxConv, header: agentCookie, origin: "https://evil.example",
+		want: 403, code: kith.CodeCrossOrigin, body: map[string]string{"body": "hi"}})
+	c.do(docCall{method: "GET", path: "/inbox/api/conversations/{id}/thread", id: inboxConv, query: "limit=50", header: agentCookie, want: 200})
+	c.do(docCall{method: "GET", path: "/inbox/api/conversations/{id}/thread", id: inboxConv, query: "limit=0", header: agentCookie, want: 400,
+		code: kith.CodeInvalidField})
+	c.do(docCall{method: "GET", path: "/inbox/api/conversations/{id}/thread", id: missingInboxConv, header: agentCookie, want: 404, code: kith.CodeNotFound})
+	c.do(docCall{method: "GET", path: "/inbox/api/conversations/{id}/thread", id: inboxConv, want: 401, code: kith.CodeLoginRequired})
+	samID := oaString(t, c.do(docCall{method: "GET", path: "/inbox/api/me", header: agentCookie, want: 200})["agent"].(map[string]any), "id")
+	snooze := c.example("#/paths/~1inbox~1api~1conversations~1{id}/patch/requestBody", "snooze").(map[string]any)
+	snooze["snoozed_until"], snooze["assignee_id"] = time.Now().Add(time.Hour).UTC().Format(time.RFC3339), samID
+	c.do(docCall{method: "PATCH", path: "/inbox/api/conversations/{id}", id: inboxConv, header: agentCookie, want: 200, body: snooze})
+	c.do(docCall{method: "PATCH", path: "/inbox/api/conversations/{id}", id: inboxConv, header: agentCookie, want: 200,
+		body: map[string]any{"status": "open", "assignee_id": nil}})
+	c.do(docCall{method: "PATCH", path: "/inbox/api/conversations/{id}", id: inboxConv, header: agentCookie, want: 400,
+		code: kith.CodeInvalidField, body: map[string]any{"status": "snoozed"}})
+	c.do(docCall{method: "PATCH", path: "/inbox/api/conversations/{id}", id: missingInboxConv, header: agentCookie, want: 404,
+		code: kith.CodeNotFound, body: map[string]any{"status": "resolved"}})
+	c.do(docCall{method: "PATCH", path: "/inbox/api/conversations/{id}", id: inboxConv, want: 401, code: kith.CodeLoginRequired,
+		body: map[string]any{"status": "resolved"}})
+	c.do(docCall{method: "PATCH", path: "/inbox/api/conversations/{id}", id: inboxConv, header: agentCookie, origin: "https://evil.example",
+		want: 403, code: kith.CodeCrossOrigin, body: map[string]any{"status": "resolved"}})
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/read", id: inboxConv, header: agentCookie, want: 204})
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/read", id: missingInboxConv, header: agentCookie, want: 404, code: kith.CodeNotFound})
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/read", id: inboxConv, want: 401, code: kith.CodeLoginRequired})
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/read", id: inboxConv, header: agentCookie, origin: "https://evil.example",
+		want: 403, code: kith.CodeCrossOrigin})
+	inboxUser := oaString(t, item["user"].(map[string]any), "id")
+	panel := c.do(docCall{method: "GET", path: "/inbox/api/users/{id}", id: inboxUser, header: agentCookie, want: 200})
+	c.do(docCall{method: "GET", path: "/inbox/api/users/{id}", id: "usr_nope", header: agentCookie, want: 404, code: kith.CodeNotFound})
+	c.do(docCall{method: "GET", path: "/inbox/api/users/{id}", id: inboxUser, want: 401, code: kith.CodeLoginRequired})
+	visitorWS := oaString(t, panel["sessions"].([]any)[0].(map[string]any), "id")
+	c.do(docCall{method: "DELETE", path: "/inbox/api/widget-sessions/{id}", id: visitorWS, header: agentCookie, origin: "https://evil.example",
+		want: 403, code: kith.CodeCrossOrigin})
+	c.do(docCall{method: "DELETE", path: "/inbox/api/widget-sessions/{id}", id: visitorWS, header: agentCookie, want: 204})
+	c.do(docCall{method: "DELETE", path: "/inbox/api/widget-sessions/{id}", id: "wss_nope", header: agentCookie, want: 404, code: kith.CodeNotFound})
+	c.do(docCall{method: "DELETE", path: "/inbox/api/widget-sessions/{id}", id: visitorWS, want: 401, code: kith.CodeLoginRequired})
+	c.do(docCall{method: "DELETE", path: "/inbox/api/users/{id}/widget-sessions", id: inboxUser, header: agentCookie, want: 200})
+	c.do(docCall{method: "DELETE", path: "/inbox/api/users/{id}/widget-sessions", id: "usr_nope", header: agentCookie, want: 404, code: kith.CodeNotFound})
+	c.do(docCall{method: "DELETE", path: "/inbox/api/users/{id}/widget-sessions", id: inboxUser, want: 401, code: kith.CodeLoginRequired})
+	c.do(docCall{method: "DELETE", path: "/inbox/api/users/{id}/widget-sessions", id: inboxUser, header: agentCookie,
+		origin: "https://evil.example", want: 403, code: kith.CodeCrossOrigin})
 
 	// 503, on a server whose database is down.
 	down := c.with(oaServer(t, Config{Store: oaDownStore{st}}))

@@ -46,10 +46,12 @@ type Server struct {
 	// crossOrigin refuses the inbox's state-changing requests that a page
 	// of another origin made (CSRF).
 	crossOrigin *http.CrossOriginProtection
-	log         *slog.Logger
-	limits      Limits
-	now         func() time.Time
-	metrics     *metrics
+	// presence is who has an inbox open in this process.
+	presence *presence
+	log      *slog.Logger
+	limits   Limits
+	now      func() time.Time
+	metrics  *metrics
 	// tokenBudget limits, per access token, the session-token requests.
 	tokenBudget *budget.Buckets
 	// budgets limit what browsers write (F8).
@@ -109,7 +111,7 @@ func New(cfg Config) *Server {
 		panic("httpapi.New: Config.Chat has no Hub: no socket would hear anything")
 	}
 	s := &Server{store: cfg.Store, apps: cfg.Apps, chat: cfg.Chat, agents: cfg.Agents, secureCookies: cfg.SecureCookies,
-		log: cfg.Logger, limits: cfg.Limits, now: cfg.Now, crossOrigin: http.NewCrossOriginProtection()}
+		log: cfg.Logger, limits: cfg.Limits, now: cfg.Now, crossOrigin: http.NewCrossOriginProtection(), presence: newPresence()}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -220,6 +222,19 @@ func (s *Server) routes(reg *prometheus.Registry, cfg Config) http.Handler {
 	handle("GET /inbox/api/agents", s.inboxAdmin(s.inboxAgents))
 	handle("POST /inbox/api/agents", s.inboxAdmin(s.inboxCreateAgent))
 	handle("POST /inbox/api/agents/{id}/disable", s.inboxAdmin(s.inboxDisableAgent))
+	handle("GET /inbox/api/team", s.inbox(s.inboxTeam))
+	handle("GET /inbox/api/events", s.inboxEvents)
+	handle("GET /inbox/api/conversations", s.inbox(s.inboxConversations))
+	handle("GET /inbox/api/conversations/counts", s.inbox(s.inboxCounts))
+	handle("GET /inbox/api/conversations/{id}", s.inbox(s.inboxConversation))
+	handle("PATCH /inbox/api/conversations/{id}", s.inbox(s.inboxChange))
+	handle("GET /inbox/api/conversations/{id}/thread", s.inbox(s.inboxThread))
+	handle("POST /inbox/api/conversations/{id}/messages", s.inbox(s.inboxReply))
+	handle("POST /inbox/api/conversations/{id}/notes", s.inbox(s.inboxNote))
+	handle("POST /inbox/api/conversations/{id}/read", s.inbox(s.inboxRead))
+	handle("GET /inbox/api/users/{id}", s.inbox(s.inboxUser))
+	handle("DELETE /inbox/api/users/{id}/widget-sessions", s.inbox(s.inboxRevokeUserWidgetSessions))
+	handle("DELETE /inbox/api/widget-sessions/{id}", s.inbox(s.inboxRevokeWidgetSession))
 
 	// Anything else is a JSON 404, not the mux's text one.
 	handle("/", func(w http.ResponseWriter, r *http.Request) error {

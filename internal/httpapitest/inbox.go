@@ -7,7 +7,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/kith-chat/kith/internal/agents"
 	"github.com/kith-chat/kith/internal/kith"
@@ -89,4 +94,64 @@ func (in *Inbox) Do(method, path string, body any) *kithtest.Response {
 		in.t.Fatal(err)
 	}
 	return &kithtest.Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+// DialEvents opens the inbox's live events with the browser's cookies and
+// Origin, says hello with the cursor and waits for ready.
+func (in *Inbox) DialEvents(after int64) *Events {
+	in.t.Helper()
+	ev, status := in.TryDialEvents(after)
+	if ev == nil {
+		in.t.Fatalf("dial the inbox's events: %v", status)
+	}
+	return ev
+}
+
+// TryDialEvents is DialEvents returning the refusal: the HTTP status of a
+// refused upgrade, or the close code of a refused hello.
+func (in *Inbox) TryDialEvents(after int64) (*Events, int) {
+	in.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	u, _ := url.Parse(in.base)
+	hdr := http.Header{}
+	if in.Origin != "" {
+		hdr.Set("Origin", in.Origin)
+	}
+	for _, c := range in.client.Jar.Cookies(&url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/inbox/api/events"}) {
+		hdr.Add("Cookie", c.Name+"="+c.Value)
+	}
+	conn, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(in.base, "http")+"/inbox/api/events", &websocket.DialOptions{HTTPHeader: hdr})
+	if err != nil {
+		if resp != nil {
+			return nil, resp.StatusCode
+		}
+		in.t.Fatalf("dial the inbox's events: %v", err)
+	}
+	in.t.Cleanup(func() { conn.CloseNow() })
+	conn.SetReadLimit(1 << 20)
+	ev := &Events{t: in.t, conn: conn}
+	hello, _ := json.Marshal(map[string]any{"type": "hello", "after": after})
+	if err := conn.Write(ctx, websocket.MessageText, hello); err != nil {
+		in.t.Fatalf("send hello: %v", err)
+	}
+	m, err := ev.read(10 * time.Second)
+	if err != nil {
+		return nil, int(websocket.CloseStatus(err))
+	}
+	if m["type"] != "ready" {
+		in.t.Fatalf("first message %v, want ready", m)
+	}
+	return ev, 0
+}
+
+// Send writes a message on the socket.
+func (ev *Events) Send(v any) {
+	ev.t.Helper()
+	b, _ := json.Marshal(v)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := ev.conn.Write(ctx, websocket.MessageText, b); err != nil {
+		ev.t.Fatalf("send: %v", err)
+	}
 }

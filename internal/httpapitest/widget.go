@@ -48,6 +48,35 @@ type WidgetSession struct {
 	} `json:"user"`
 	CanChat     bool            `json:"can_chat"`
 	AuthFailure *kithtest.Error `json:"auth_failure"`
+
+	e *Env
+}
+
+// Get sends a GET of the widget API with the session.
+func (s *WidgetSession) Get(path string) *kithtest.Response {
+	s.e.t.Helper()
+	return s.e.Do("GET", path, s.Session, nil)
+}
+
+// StartConversation starts a conversation with its first message and
+// returns its id, failing the test unless it answers 201.
+func (s *WidgetSession) StartConversation(body string) string {
+	s.e.t.Helper()
+	r := s.e.Do("POST", "/widget/v1/conversations", s.Session, map[string]string{"body": body})
+	if r.Status != http.StatusCreated {
+		s.e.t.Fatalf("start a conversation: %d %s", r.Status, r.Body)
+	}
+	return r.JSON(s.e.t)["conversation"].(map[string]any)["id"].(string)
+}
+
+// Send writes a message in a conversation, failing the test unless it
+// answers 201.
+func (s *WidgetSession) Send(conversationID, body string) {
+	s.e.t.Helper()
+	r := s.e.Do("POST", "/widget/v1/conversations/"+conversationID+"/messages", s.Session, map[string]string{"body": body})
+	if r.Status != http.StatusCreated {
+		s.e.t.Fatalf("send: %d %s", r.Status, r.Body)
+	}
 }
 
 // StartSession starts a widget session for the env's app with the members
@@ -58,7 +87,7 @@ func (e *Env) StartSession(body map[string]any) *WidgetSession {
 	if r.Status != http.StatusCreated {
 		e.t.Fatalf("start a widget session with %v: %d %s", body, r.Status, r.Body)
 	}
-	var s WidgetSession
+	s := WidgetSession{e: e}
 	r.Decode(e.t, &s)
 	return &s
 }
@@ -187,3 +216,9 @@ func (ev *Events) Closed(timeout time.Duration) websocket.StatusCode {
 
 // Close closes the socket from the client's side.
 func (ev *Events) Close() { ev.conn.Close(websocket.StatusNormalClosure, "") }
+
+// TryNext returns the next message, or the error that came instead (a
+// timeout, a close), without failing the test.
+func (ev *Events) TryNext(timeout time.Duration) (map[string]any, error) {
+	return ev.read(timeout)
+}

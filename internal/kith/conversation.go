@@ -107,6 +107,11 @@ const (
 	// LiveConversationChanged is a change of state for agents: status,
 	// assignee, an agent's reading.
 	LiveConversationChanged LiveEventKind = "conversation.changed"
+	// LiveAgentSessionsEnded says that agent sessions ended (a logout, an
+	// agent disabled), so that their open inboxes close at once, in every
+	// process. It is announced, not stored: it has no id, and a replay
+	// never has it (a reconnecting inbox must log in again anyway).
+	LiveAgentSessionsEnded LiveEventKind = "agent_sessions.ended"
 )
 
 // ForWidgets reports whether widgets may ever hear events of the kind.

@@ -23,7 +23,9 @@ const (
 type InboxFilter struct {
 	// AgentID is the agent asking: their read state makes Unread.
 	AgentID string
-	Status  ConversationStatus
+	// ConversationID keeps that one conversation; UserID that user's.
+	ConversationID, UserID string
+	Status                 ConversationStatus
 	// Assignee is an agent's id, AssigneeNone or AssigneeAnyone.
 	Assignee     string
 	Trust        Trust

@@ -324,4 +324,7 @@ type SessionSelector struct {
 // or a session.
 type LiveEventFilter struct {
 	UserID, DeviceID, SessionID string
+	// Org selects every event of the organization, for agents' inboxes
+	// (V6), whatever the other fields say.
+	Org bool
 }

@@ -16,7 +16,9 @@ type Hub struct {
 	byUser    map[string]map[*Sub]struct{}
 	byDevice  map[string]map[*Sub]struct{}
 	bySession map[string]map[*Sub]struct{}
-	count     int
+	// byOrg are the inboxes: they hear every event of their organization.
+	byOrg map[string]map[*Sub]struct{}
+	count int
 }
 
 // NewHub returns an empty hub.
@@ -25,6 +27,7 @@ func NewHub() *Hub {
 		byUser:    map[string]map[*Sub]struct{}{},
 		byDevice:  map[string]map[*Sub]struct{}{},
 		bySession: map[string]map[*Sub]struct{}{},
+		byOrg:     map[string]map[*Sub]struct{}{},
 	}
 }
 
@@ -32,6 +35,7 @@ func NewHub() *Hub {
 type Sub struct {
 	hub                   *Hub
 	user, device, session string // guarded by hub.mu
+	org                   string // an inbox's: every event of the organization
 	events                chan *kith.LiveEvent
 	dropped               chan struct{}
 	gone                  bool // out of the hub; guarded by hub.mu
@@ -52,6 +56,21 @@ func (h *Hub) Subscribe(userID, deviceID, sessionID string, buffer int) *Sub {
 	return s
 }
 
+// SubscribeOrg routes every event of an organization to the
+// subscription: an agent's inbox, which sees all of them (V6). buffer <= 0
+// means DefaultBuffer.
+func (h *Hub) SubscribeOrg(orgID string, buffer int) *Sub {
+	if buffer <= 0 {
+		buffer = DefaultBuffer
+	}
+	s := &Sub{hub: h, org: orgID, events: make(chan *kith.LiveEvent, buffer), dropped: make(chan struct{})}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.add(s)
+	h.count++
+	return s
+}
+
 // Len returns the number of subscriptions, for metrics.
 func (h *Hub) Len() int {
 	h.mu.RLock()
@@ -63,7 +82,7 @@ func (h *Hub) add(s *Sub) {
 	for _, k := range []struct {
 		m   map[string]map[*Sub]struct{}
 		key string
-	}{{h.byUser, s.user}, {h.byDevice, s.device}, {h.bySession, s.session}} {
+	}{{h.byUser, s.user}, {h.byDevice, s.device}, {h.bySession, s.session}, {h.byOrg, s.org}} {
 		if k.key == "" {
 			continue
 		}
@@ -78,7 +97,7 @@ func (h *Hub) remove(s *Sub) {
 	for _, k := range []struct {
 		m   map[string]map[*Sub]struct{}
 		key string
-	}{{h.byUser, s.user}, {h.byDevice, s.device}, {h.bySession, s.session}} {
+	}{{h.byUser, s.user}, {h.byDevice, s.device}, {h.bySession, s.session}, {h.byOrg, s.org}} {
 		if set := k.m[k.key]; set != nil {
 			delete(set, s)
 			if len(set) == 0 {
@@ -89,12 +108,13 @@ func (h *Hub) remove(s *Sub) {
 }
 
 // Deliver routes an event to every subscription of its user, device or
-// session. It never blocks: a subscription with a full buffer is dropped.
+// session, and to its organization's inboxes. It never blocks: a
+// subscription with a full buffer is dropped.
 func (h *Hub) Deliver(e *kith.LiveEvent) {
 	h.mu.RLock()
 	var full []*Sub
 	seen := map[*Sub]struct{}{}
-	for _, set := range []map[*Sub]struct{}{h.byUser[e.UserID], h.byDevice[e.DeviceID], h.bySession[e.SessionID]} {
+	for _, set := range []map[*Sub]struct{}{h.byUser[e.UserID], h.byDevice[e.DeviceID], h.bySession[e.SessionID], h.byOrg[e.OrgID]} {
 		for s := range set {
 			if _, ok := seen[s]; ok {
 				continue

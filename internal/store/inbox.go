@@ -44,6 +44,12 @@ func parseInboxCursor(s string) (int64, string, error) {
 func (r reads) Inbox(ctx context.Context, orgID string, f kith.InboxFilter) (*kith.InboxPage, error) {
 	var w where
 	w.add("c.org_id = ?", orgID)
+	if f.ConversationID != "" {
+		w.add("c.id = ?", f.ConversationID)
+	}
+	if f.UserID != "" {
+		w.add("c.user_id = ?", f.UserID)
+	}
 	if f.Status != "" {
 		w.add("c.status = ?", string(f.Status))
 	}

@@ -28,6 +28,11 @@ func (r reads) LiveEvents(ctx context.Context, orgID string, after int64, f kith
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
+	if f.Org {
+		rows, err := r.q.QueryContext(ctx, `SELECT `+liveColumns+` FROM live_events WHERE org_id = $1 AND id > $2
+			ORDER BY id LIMIT `+itoa(limit), orgID, after)
+		return list(rows, err, scanLive)
+	}
 	rows, err := r.q.QueryContext(ctx, `SELECT `+liveColumns+` FROM live_events
 		WHERE org_id = $1 AND id > $2 AND (user_id = $3 OR device_id = $4 OR session_id = $5)
 		ORDER BY id LIMIT `+itoa(limit), orgID, after, orEmpty(f.UserID), orEmpty(f.DeviceID), orEmpty(f.SessionID))

@@ -10,6 +10,7 @@ package wiring
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"time"
 
@@ -68,9 +69,25 @@ func New(st kith.Store, opts Options) *Services {
 		broker = realtime.NewLocal()
 	}
 	hub := realtime.NewHub()
+	agentsSvc := &agents.Service{Store: st, Now: now, Params: opts.PasswordParams}
+	// Ended sessions close their open inboxes at once, in every process:
+	// the broker carries the news.
+	agentsSvc.Ended = func(ended []*kith.AgentSession) {
+		byOrg := map[string][]string{}
+		for _, s := range ended {
+			byOrg[s.OrgID] = append(byOrg[s.OrgID], s.ID)
+		}
+		for org, ids := range byOrg {
+			payload, _ := json.Marshal(map[string][]string{"session_ids": ids})
+			e := &kith.LiveEvent{OrgID: org, Kind: kith.LiveAgentSessionsEnded, Payload: payload, CreatedAt: now()}
+			if err := broker.Publish(context.Background(), e); err != nil {
+				log.Warn("announce ended agent sessions", "error", err)
+			}
+		}
+	}
 	return &Services{
 		Apps:   &apps.Service{Store: st, Now: now},
-		Agents: &agents.Service{Store: st, Now: now, Params: opts.PasswordParams},
+		Agents: agentsSvc,
 		Chat: &chat.Service{Store: st, Resolver: &identity.Resolver{Now: now}, Broker: broker, Hub: hub, Now: now, Log: log,
 			Proofs:        &proof.Verifier{Keys: st, Now: now},
 			RefusalEvents: budget.NewBuckets(budget.Rate{Burst: RefusalEventsPerHour, Per: time.Hour}, 0, now)},

@@ -31,6 +31,9 @@ CREATE TABLE notes (
 );
 CREATE INDEX notes_conversation ON notes (conversation_id, id);
 
+-- An inbox resumes from every event of its organization after a cursor.
+CREATE INDEX live_events_org ON live_events (org_id, id);
+
 CREATE TABLE agent_reads (
     agent_id        TEXT NOT NULL,
     conversation_id TEXT NOT NULL,
@@ -40,6 +43,7 @@ CREATE TABLE agent_reads (
 
 -- +goose Down
 DROP TABLE agent_reads;
+DROP INDEX live_events_org;
 DROP TABLE notes;
 DROP INDEX conversations_inbox_assignee;
 DROP INDEX conversations_inbox_waiting;

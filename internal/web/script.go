@@ -12,7 +12,7 @@ import (
 	"sync"
 )
 
-//go:embed static/widget.js
+//go:embed static/widget.js static/inbox.js static/inbox.css
 var static embed.FS
 
 // script is the bundle as served: its bytes, gzipped once, and the strong

@@ -1,6 +1,8 @@
 // Command build writes the widget bundle, internal/web/static/widget.js,
-// from web/widget/src. Run it with go generate ./internal/web; commit the
-// result (TestBundle_IsFresh fails when it is stale).
+// from web/widget/src, and the inbox's, internal/web/static/inbox.js and
+// inbox.css, from web/inbox/src. Run it with go generate ./internal/web;
+// commit the result (TestBundle_IsFresh and TestInboxBundle_IsFresh fail
+// when it is stale).
 package main
 
 import (
@@ -27,10 +29,18 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	out := filepath.Join(root, bundle.Output)
-	if err := os.WriteFile(out, js, 0o644); err != nil {
+	inboxJS, inboxCSS, err := bundle.BuildInbox(root)
+	if err != nil {
 		return err
 	}
-	fmt.Printf("wrote %s (%d bytes)\n", bundle.Output, len(js))
+	for _, f := range []struct {
+		path string
+		data []byte
+	}{{bundle.Output, js}, {bundle.InboxScript, inboxJS}, {bundle.InboxStyles, inboxCSS}} {
+		if err := os.WriteFile(filepath.Join(root, f.path), f.data, 0o644); err != nil {
+			return err
+		}
+		fmt.Printf("wrote %s (%d bytes)\n", f.path, len(f.data))
+	}
 	return nil
 }

@@ -1,7 +1,8 @@
-// Package bundle builds the widget script from its TypeScript sources with
-// esbuild's Go API, so that neither the build nor the tests need Node. The
-// generator (internal/web/build, run by go generate) and the freshness test
-// both call Build, so the options they use cannot drift apart.
+// Package bundle builds the widget script and the inbox's script and
+// stylesheet from their TypeScript and CSS sources with esbuild's Go API, so
+// that neither the build nor the tests need Node. The generator
+// (internal/web/build, run by go generate) and the freshness tests both call
+// Build and BuildInbox, so the options they use cannot drift apart.
 //
 // It is a package of its own so that the kith binary, which only serves the
 // committed bundle, does not link esbuild.
@@ -56,23 +57,11 @@ func Options(root, css string) api.BuildOptions {
 // Build bundles the widget from the sources under the module root and
 // returns the script. The same sources always give the same bytes.
 func Build(root string) ([]byte, error) {
-	src, err := os.ReadFile(filepath.Join(root, Stylesheet))
+	css, err := minifyCSS(root, Stylesheet)
 	if err != nil {
 		return nil, err
 	}
-	css := api.Transform(string(src), api.TransformOptions{
-		Loader:           api.LoaderCSS,
-		MinifyWhitespace: true,
-		MinifySyntax:     true,
-		Charset:          api.CharsetUTF8,
-		LegalComments:    api.LegalCommentsNone,
-		Sourcefile:       Stylesheet,
-		LogLevel:         api.LogLevelSilent,
-	})
-	if err := messages("widget.css", css.Errors); err != nil {
-		return nil, err
-	}
-	res := api.Build(Options(root, strings.TrimSpace(string(css.Code))))
+	res := api.Build(Options(root, css))
 	if err := messages("widget.js", res.Errors); err != nil {
 		return nil, err
 	}
@@ -80,6 +69,27 @@ func Build(root string) ([]byte, error) {
 		return nil, fmt.Errorf("bundle: esbuild wrote %d files, want 1", len(res.OutputFiles))
 	}
 	return res.OutputFiles[0].Contents, nil
+}
+
+// minifyCSS reads a stylesheet under the module root and minifies it.
+func minifyCSS(root, path string) (string, error) {
+	src, err := os.ReadFile(filepath.Join(root, path))
+	if err != nil {
+		return "", err
+	}
+	css := api.Transform(string(src), api.TransformOptions{
+		Loader:           api.LoaderCSS,
+		MinifyWhitespace: true,
+		MinifySyntax:     true,
+		Charset:          api.CharsetUTF8,
+		LegalComments:    api.LegalCommentsNone,
+		Sourcefile:       path,
+		LogLevel:         api.LogLevelSilent,
+	})
+	if err := messages(filepath.Base(path), css.Errors); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(css.Code)), nil
 }
 
 func messages(what string, msgs []api.Message) error {
@@ -114,4 +124,57 @@ func Root(dir string) (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// The inbox's paths inside the module. Its stylesheet is a file of its own
+// (the page loads it with style-src 'self'), not a string in the script.
+const (
+	// InboxEntry is the inbox's entry point.
+	InboxEntry = "web/inbox/src/main.ts"
+	// InboxStylesheet is the inbox's CSS.
+	InboxStylesheet = "web/inbox/src/inbox.css"
+	// InboxScript and InboxStyles are the committed files internal/web embeds.
+	InboxScript = "internal/web/static/inbox.js"
+	InboxStyles = "internal/web/static/inbox.css"
+)
+
+// InboxOptions are the esbuild options of the inbox's script, given the
+// module root.
+func InboxOptions(root string) api.BuildOptions {
+	return api.BuildOptions{
+		EntryPoints:       []string{filepath.Join(root, InboxEntry)},
+		AbsWorkingDir:     root,
+		Tsconfig:          filepath.Join(root, "web/inbox/tsconfig.json"),
+		Bundle:            true,
+		Write:             false,
+		Outfile:           "inbox.js",
+		Format:            api.FormatIIFE,
+		Platform:          api.PlatformBrowser,
+		Target:            api.ES2020,
+		MinifyWhitespace:  true,
+		MinifyIdentifiers: true,
+		MinifySyntax:      true,
+		Charset:           api.CharsetUTF8,
+		LegalComments:     api.LegalCommentsNone,
+		Sourcemap:         api.SourceMapNone,
+		LogLevel:          api.LogLevelSilent,
+	}
+}
+
+// BuildInbox bundles the inbox from the sources under the module root and
+// returns its script and its minified stylesheet. The same sources always
+// give the same bytes.
+func BuildInbox(root string) (js, css []byte, err error) {
+	style, err := minifyCSS(root, InboxStylesheet)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := api.Build(InboxOptions(root))
+	if err := messages("inbox.js", res.Errors); err != nil {
+		return nil, nil, err
+	}
+	if len(res.OutputFiles) != 1 {
+		return nil, nil, fmt.Errorf("bundle: esbuild wrote %d files for the inbox, want 1", len(res.OutputFiles))
+	}
+	return res.OutputFiles[0].Contents, []byte(style + "\n"), nil
 }

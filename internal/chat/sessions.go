@@ -3,6 +3,7 @@ package chat
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -354,9 +355,21 @@ func (s *Service) onLogin(ctx context.Context, tx kith.Tx, app *kith.App, dev *k
 		Method: kith.MethodAnonymous, CreatedAt: now, Detail: map[string]any{"device": dev.ID, "login": user.ID}}
 	events := []*kith.IdentityEvent{event}
 	if mode == kith.OnLoginClaim {
+		moving, err := tx.Conversations(ctx, app.OrgID, kith.ConversationFilter{UserID: anon, DeviceID: dev.ID})
+		if err != nil {
+			return err
+		}
 		n, err := tx.MoveConversations(ctx, app.OrgID, anon, dev.ID, user.ID, true)
 		if err != nil {
 			return err
+		}
+		// Agents see, in each thread, where its trust changed (I1).
+		mark, _ := json.Marshal(kith.TrustChange{From: kith.TrustAnonymous, To: kith.TrustVerified, Method: method})
+		for _, c := range moving {
+			if err := tx.CreateNote(ctx, &kith.Note{OrgID: app.OrgID, ConversationID: c.ID, Kind: kith.NoteTrust,
+				AgentName: "Kith", Body: string(mark), CreatedAt: now}); err != nil {
+				return err
+			}
 		}
 		event.Kind = kith.EventAnonymousClaimed
 		events = append(events, &kith.IdentityEvent{OrgID: app.OrgID, UserID: user.ID, AppID: app.ID,

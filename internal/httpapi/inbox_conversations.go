@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -155,20 +156,32 @@ func (s *Server) inboxThread(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	type trustJSON struct {
+		kith.TrustChange
+		At time.Time `json:"at"`
+	}
 	type entry struct {
 		Type    string            `json:"type"`
 		Message *inboxMessageJSON `json:"message,omitempty"`
 		Note    *chat.NoteJSON    `json:"note,omitempty"`
+		Trust   *trustJSON        `json:"trust,omitempty"`
 	}
 	out := struct {
 		Data []entry `json:"data"`
 		More bool    `json:"more"`
 	}{Data: []entry{}, More: more}
 	for _, it := range items {
-		if it.Message != nil {
+		switch {
+		case it.Message != nil:
 			m := newInboxMessageJSON(it.Message)
 			out.Data = append(out.Data, entry{Type: "message", Message: &m})
-		} else {
+		case it.Note.Kind == kith.NoteTrust:
+			tr := trustJSON{At: it.Note.CreatedAt}
+			if json.Unmarshal([]byte(it.Note.Body), &tr.TrustChange) != nil {
+				continue // a mark this version cannot read says nothing
+			}
+			out.Data = append(out.Data, entry{Type: "trust", Trust: &tr})
+		default:
 			n := chat.NewNoteJSON(it.Note)
 			out.Data = append(out.Data, entry{Type: "note", Note: &n})
 		}

@@ -211,3 +211,29 @@ func TestInbox_TheUserPanelSaysHowTheUserWasVerified_I1_S7_R8(t *testing.T) {
 		}
 	})
 }
+
+// TestInbox_TheThreadMarksWhereTrustChanged_I1_S5: a verified login that
+// claims the device's anonymous history leaves a mark in each thread it
+// moved.
+func TestInbox_TheThreadMarksWhereTrustChanged_I1_S5(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := httpapitest.New(t, st, httpapitest.Options{Settings: []string{"on_login=claim"}})
+		e.NewAgent("sam@acme.com", kith.RoleAgent)
+		anon := e.StartSession(map[string]any{})
+		conv := anon.StartConversation("asked before logging in")
+		e.StartSession(map[string]any{"session_token": e.Mint("ada-42", ""), "device_token": anon.DeviceToken, "on_login": "claim"})
+		in := e.Login("sam@acme.com")
+		items := in.Do("GET", "/inbox/api/conversations/"+conv+"/thread", nil).JSON(t)["data"].([]any)
+		if len(items) != 2 {
+			t.Fatalf("the thread: %v, want the message and a trust mark", items)
+		}
+		mark := items[1].(map[string]any)
+		tr, _ := mark["trust"].(map[string]any)
+		if mark["type"] != "trust" || tr["from"] != "anonymous" || tr["to"] != "verified" || tr["method"] != "session_token" {
+			t.Fatalf("the mark: %v", mark)
+		}
+		if item := in.Do("GET", "/inbox/api/conversations/"+conv, nil).JSON(t); item["user"].(map[string]any)["trust"] != "verified" {
+			t.Fatalf("the claimed conversation's user: %v", item["user"])
+		}
+	})
+}

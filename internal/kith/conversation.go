@@ -56,15 +56,36 @@ func (s ConversationStatus) Valid() bool {
 }
 
 // Note is an agent's private note on a conversation: agents see it in the
-// thread, the user never sees nor hears of it.
+// thread, the user never sees nor hears of it. Kith writes notes of its
+// own too: marks where the conversation's trust changed.
 type Note struct {
 	ID             string
 	OrgID          string
 	ConversationID string
-	AgentID        string
+	Kind           NoteKind
+	AgentID        string // empty for Kith's own
 	AgentName      string
-	Body           string
-	CreatedAt      time.Time
+	// Body is the note's text; for a trust mark, the TrustChange as JSON.
+	Body      string
+	CreatedAt time.Time
+}
+
+// NoteKind says who wrote a note and what it holds.
+type NoteKind string
+
+// The kinds of notes.
+const (
+	NoteAgent NoteKind = "note"  // an agent's words
+	NoteTrust NoteKind = "trust" // Kith's mark of a change of trust
+)
+
+// TrustChange is what a trust mark records: the conversation went from one
+// trust level to another, by a method (a verified login claiming the
+// device's anonymous history, S5).
+type TrustChange struct {
+	From   Trust  `json:"from"`
+	To     Trust  `json:"to"`
+	Method Method `json:"method"`
 }
 
 // Author says who wrote a message.

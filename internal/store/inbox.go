@@ -166,15 +166,16 @@ func (r reads) InboxCounts(ctx context.Context, orgID, agentID string) (*kith.In
 	return &c, nil
 }
 
-const noteColumns = `id, org_id, conversation_id, agent_id, agent_name, body, created_at`
+const noteColumns = `id, org_id, conversation_id, kind, agent_id, agent_name, body, created_at`
 
 func scanNote(row scanner) (*kith.Note, error) {
 	var n kith.Note
+	var kind string
 	var created int64
-	if err := row.Scan(&n.ID, &n.OrgID, &n.ConversationID, &n.AgentID, &n.AgentName, &n.Body, &created); err != nil {
+	if err := row.Scan(&n.ID, &n.OrgID, &n.ConversationID, &kind, &n.AgentID, &n.AgentName, &n.Body, &created); err != nil {
 		return nil, err
 	}
-	n.CreatedAt = fromUS(created)
+	n.Kind, n.CreatedAt = kith.NoteKind(kind), fromUS(created)
 	return &n, nil
 }
 
@@ -191,8 +192,11 @@ func (t *txn) CreateNote(ctx context.Context, n *kith.Note) error {
 	if n.ID == "" {
 		n.ID = newID(prefixNote)
 	}
-	_, err := t.q.ExecContext(ctx, `INSERT INTO notes (`+noteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		n.ID, n.OrgID, n.ConversationID, n.AgentID, n.AgentName, n.Body, us(n.CreatedAt))
+	if n.Kind == "" {
+		n.Kind = kith.NoteAgent
+	}
+	_, err := t.q.ExecContext(ctx, `INSERT INTO notes (`+noteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		n.ID, n.OrgID, n.ConversationID, string(n.Kind), n.AgentID, n.AgentName, n.Body, us(n.CreatedAt))
 	return classify(err)
 }
 

@@ -27,6 +27,9 @@ CREATE TABLE notes (
     agent_id        TEXT NOT NULL,
     agent_name      TEXT NOT NULL,
     body            TEXT NOT NULL,
+    -- "note", or "trust": a mark where the conversation's trust changed,
+    -- its body the change as JSON.
+    kind            TEXT NOT NULL DEFAULT 'note',
     created_at      BIGINT NOT NULL
 );
 CREATE INDEX notes_conversation ON notes (conversation_id, id);

@@ -93,6 +93,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	go svc.Chat.RunExpiry(ctx, *housekeeping)
+	go svc.Chat.RunSnoozes(ctx, 30*time.Second)
 	api := httpapi.New(httpapi.Config{Store: st, Apps: svc.Apps, Chat: svc.Chat, Agents: svc.Agents, Logger: log,
 		Limits: httpapi.Limits{
 			MaxBodyBytes: *maxBody, TokenRate: *tokenRate, TokenBurst: *tokenBurst, TrustedProxies: trusted},

@@ -2,6 +2,7 @@ package chat_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -394,6 +395,43 @@ func TestInbox_ThreadPagesPutEachNoteOnItsPage_I1(t *testing.T) {
 		}
 		if !slices.Equal(got, want) {
 			t.Fatalf("the thread in pages of 2 messages: %v, want %v", got, want)
+		}
+	})
+}
+
+// TestInbox_ASnoozeEndsByItself_I1: once its time comes, a snoozed
+// conversation is open again, and the inboxes hear of it.
+func TestInbox_ASnoozeEndsByItself_I1(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		clock := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+		e.chat.Now = func() time.Time { return clock }
+		sam := e.agent("Sam")
+		_, conv := e.visitor("later, please")
+		snoozed := kith.StatusSnoozed
+		if _, err := e.chat.Change(ctx, sam, conv, chat.Change{Status: &snoozed, SnoozedUntil: clock.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		inbox := e.chat.ListenInbox(e.app.OrgID, 0)
+		defer inbox.Close()
+		if n, err := e.chat.WakeSnoozed(ctx); err != nil || n != 0 {
+			t.Fatalf("before its time: %d woken, %v", n, err)
+		}
+		clock = clock.Add(61 * time.Minute)
+		if n, err := e.chat.WakeSnoozed(ctx); err != nil || n != 1 {
+			t.Fatalf("after its time: %d woken, %v", n, err)
+		}
+		if got := e.conversation(conv); got.Status != kith.StatusOpen || !got.SnoozedUntil.IsZero() {
+			t.Fatalf("after the snooze: %+v", got)
+		}
+		for {
+			ev, err := inbox.Next(ctxTimeout(t, 5*time.Second))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var p struct{ By, Status string }
+			if ev.Kind == kith.LiveConversationChanged && json.Unmarshal(ev.Payload, &p) == nil && p.By == "snooze" && p.Status == "open" {
+				break
+			}
 		}
 	})
 }

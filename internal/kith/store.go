@@ -95,6 +95,9 @@ type Reader interface {
 	InboxCounts(ctx context.Context, orgID, agentID string) (*InboxCounts, error)
 	// Notes lists a conversation's private notes, oldest first.
 	Notes(ctx context.Context, orgID, conversationID string, p Page) ([]*Note, error)
+	// SnoozesDue lists snoozed conversations, of every organization, whose
+	// snooze ended by now, at most limit of them.
+	SnoozesDue(ctx context.Context, now time.Time, limit int) ([]*Conversation, error)
 }
 
 // Writer changes records. Create methods assign the record's id when it is

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kith-chat/kith/internal/kith"
 )
@@ -164,6 +165,18 @@ func (r reads) InboxCounts(ctx context.Context, orgID, agentID string) (*kith.In
 		return nil, classify(err)
 	}
 	return &c, nil
+}
+
+func (r reads) SnoozesDue(ctx context.Context, now time.Time, limit int) ([]*kith.Conversation, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT `+conversationColumns+` FROM conversations
+		WHERE status = 'snoozed' AND snoozed_until <= $1 ORDER BY snoozed_until LIMIT `+itoa(limit), us(now))
+	return list(rows, err, func(row scanner) (*kith.Conversation, error) {
+		var cr convRow
+		if err := row.Scan(cr.dest()...); err != nil {
+			return nil, err
+		}
+		return cr.conversation(), nil
+	})
 }
 
 const noteColumns = `id, org_id, conversation_id, kind, agent_id, agent_name, body, created_at`

@@ -213,6 +213,12 @@ func (s *Server) routes(reg *prometheus.Registry, cfg Config) http.Handler {
 	handle("POST /api/v1/aliases", s.api(s.addAlias))
 	handle("DELETE /api/v1/aliases/{alias}", s.api(s.deleteAlias))
 
+	// The inbox's page and files (I1); its API is under /inbox/api/.
+	inbox := web.Inbox()
+	for _, pattern := range web.InboxPatterns {
+		mux.Handle(pattern, inbox)
+	}
+
 	// The inbox's API, for agents logged in with its cookie (I1, I3).
 	handle("POST /inbox/api/login", s.inboxLogin)
 	handle("POST /inbox/api/logout", s.inbox(s.inboxLogout))

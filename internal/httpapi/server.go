@@ -213,11 +213,15 @@ func (s *Server) routes(reg *prometheus.Registry, cfg Config) http.Handler {
 	handle("POST /api/v1/aliases", s.api(s.addAlias))
 	handle("DELETE /api/v1/aliases/{alias}", s.api(s.deleteAlias))
 
-	// The inbox's page and files (I1); its API is under /inbox/api/.
+	// The inbox's page and files (I1), web.InboxPatterns; its API is
+	// under /inbox/api/.
 	inbox := web.Inbox()
-	for _, pattern := range web.InboxPatterns {
-		mux.Handle(pattern, inbox)
-	}
+	mux.Handle("GET /inbox", inbox)
+	mux.Handle("GET /inbox/{$}", inbox)
+	mux.Handle("GET /inbox/c/{id}", inbox)
+	mux.Handle("GET /inbox/settings/{page}", inbox)
+	mux.Handle("GET /inbox/inbox.js", inbox)
+	mux.Handle("GET /inbox/inbox.css", inbox)
 
 	// The inbox's API, for agents logged in with its cookie (I1, I3).
 	handle("POST /inbox/api/login", s.inboxLogin)

@@ -914,6 +914,96 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 	c.do(docCall{method: "DELETE", path: "/inbox/api/users/{id}/widget-sessions", id: inboxUser, header: agentCookie,
 		origin: "https://evil.example", want: 403, code: kith.CodeCrossOrigin})
 
+	// The inbox's settings, for admins (I3, section 9).
+	adminCookie = login("admin@acme.com") // its first session ended above
+	appPath := "/inbox/api/apps/{app}"
+	onApp := func(path string) string { return strings.Replace(path, "{app}", app.ID, 1) }
+	c.do(docCall{method: "GET", path: "/inbox/api/apps", header: adminCookie, want: 200})
+	c.do(docCall{method: "GET", path: "/inbox/api/apps", header: agentCookie, want: 403, code: kith.CodeAdminOnly})
+	c.do(docCall{method: "GET", path: "/inbox/api/apps", want: 401, code: kith.CodeLoginRequired})
+	for _, sub := range []string{"", "/tokens", "/verification-secrets", "/jwt-keys", "/aliases", "/custom-fields"} {
+		method := "GET"
+		var body any
+		if sub == "" {
+			method, body = "PATCH", map[string]any{"settings": map[string]any{"email_unique": true}}
+		}
+		path := appPath + sub
+		c.do(docCall{method: method, path: path, id: "app_nope", header: adminCookie, want: 404, code: kith.CodeNotFound, body: body})
+		c.do(docCall{method: method, path: path, id: app.ID, header: agentCookie, want: 403, code: kith.CodeAdminOnly, body: body})
+		c.do(docCall{method: method, path: path, id: app.ID, want: 401, code: kith.CodeLoginRequired, body: body})
+		if sub != "" {
+			c.do(docCall{method: method, path: path, id: app.ID, header: adminCookie, want: 200})
+		}
+	}
+	c.do(docCall{method: "GET", path: appPath + "/custom-fields", id: app.ID, query: "object=nope", header: adminCookie, want: 400, code: kith.CodeInvalidField})
+	c.do(docCall{method: "PATCH", path: appPath, id: app.ID, header: adminCookie, want: 200,
+		body: c.example("#/paths/~1inbox~1api~1apps~1{app}/patch/requestBody", "settings")})
+	c.do(docCall{method: "PATCH", path: appPath, id: app.ID, header: adminCookie, want: 400, code: kith.CodeInvalidField,
+		body: map[string]any{"settings": map[string]any{"on_login": "sometimes"}}})
+	c.do(docCall{method: "PATCH", path: appPath, id: app.ID, header: adminCookie, origin: "https://evil.example", want: 403,
+		code: kith.CodeCrossOrigin, body: map[string]any{"settings": map[string]any{"email_unique": true}}})
+	c.do(docCall{method: "PATCH", path: appPath, id: app.ID, header: adminCookie, want: 200,
+		body: map[string]any{"settings": map[string]any{"verification_required": false, "allowed_origins": []string{"*"}}}})
+	made := c.do(docCall{method: "POST", path: appPath + "/tokens", id: app.ID, header: adminCookie, want: 201,
+		body: c.example("#/paths/~1inbox~1api~1apps~1{app}~1tokens/post/requestBody", "backend")})
+	c.do(docCall{method: "POST", path: appPath + "/tokens", id: app.ID, header: adminCookie, want: 400, code: kith.CodeInvalidField,
+		body: map[string]any{"scopes": []string{"sessions"}, "expires_in": "soon"}})
+	for _, call := range []struct {
+		path string
+		body any
+	}{
+		{"/tokens", map[string]any{"scopes": []string{"sessions"}}},
+		{"/verification-secrets", nil},
+		{"/jwt-keys", c.example("#/paths/~1inbox~1api~1apps~1{app}~1jwt-keys/post/requestBody", "hs256")},
+		{"/aliases", c.example("#/paths/~1inbox~1api~1apps~1{app}~1aliases/post/requestBody", "helpshift")},
+		{"/custom-fields", c.example("#/paths/~1inbox~1api~1apps~1{app}~1custom-fields/post/requestBody", "plan")},
+	} {
+		path := appPath + call.path
+		c.do(docCall{method: "POST", path: path, id: "app_nope", header: adminCookie, want: 404, code: kith.CodeNotFound, body: call.body})
+		c.do(docCall{method: "POST", path: path, id: app.ID, header: agentCookie, want: 403, code: kith.CodeAdminOnly, body: call.body})
+		c.do(docCall{method: "POST", path: path, id: app.ID, want: 401, code: kith.CodeLoginRequired, body: call.body})
+		if call.path != "/tokens" {
+			c.do(docCall{method: "POST", path: path, id: app.ID, header: adminCookie, want: 201, body: call.body})
+		}
+	}
+	for _, call := range []struct {
+		path string
+		body any
+	}{
+		{"/jwt-keys", c.example("#/paths/~1inbox~1api~1apps~1{app}~1jwt-keys/post/requestBody", "hs256")},
+		{"/aliases", c.example("#/paths/~1inbox~1api~1apps~1{app}~1aliases/post/requestBody", "helpshift")},
+		{"/custom-fields", c.example("#/paths/~1inbox~1api~1apps~1{app}~1custom-fields/post/requestBody", "plan")},
+	} {
+		c.do(docCall{method: "POST", path: appPath + call.path, id: app.ID, header: adminCookie, want: 409, body: call.body})
+	}
+	c.do(docCall{method: "POST", path: appPath + "/verification-secrets", id: app.ID, header: adminCookie, want: 400,
+		code: kith.CodeInvalidField, body: map[string]any{"secret": "short"}})
+	c.do(docCall{method: "POST", path: appPath + "/jwt-keys", id: app.ID, header: adminCookie, want: 400,
+		code: kith.CodeInvalidField, body: map[string]any{"kid": "../etc", "alg": "HS256"}})
+	c.do(docCall{method: "POST", path: appPath + "/aliases", id: app.ID, header: adminCookie, want: 400,
+		code: kith.CodeInvalidField, body: map[string]any{"alias": "zendesk:x"}})
+	c.do(docCall{method: "POST", path: appPath + "/custom-fields", id: app.ID, header: adminCookie, want: 400,
+		body: map[string]any{"object": "user", "name": "plan", "type": "text"}})
+	// Deletes: by the record's id (and an unknown one), with the same refusals.
+	secretsList := c.do(docCall{method: "GET", path: appPath + "/verification-secrets", id: app.ID, header: adminCookie, want: 200})
+	keysList := c.do(docCall{method: "GET", path: appPath + "/jwt-keys", id: app.ID, header: adminCookie, want: 200})
+	for _, d := range []struct{ path, id, missing string }{
+		{"/tokens/{id}", oaString(t, made, "id"), "tok_nope"},
+		{"/verification-secrets/{id}", oaString(t, secretsList["data"].([]any)[0].(map[string]any), "id"), "vsk_nope"},
+		{"/jwt-keys/{id}", oaString(t, keysList["data"].([]any)[0].(map[string]any), "id"), "jwk_nope"},
+		{"/aliases/{alias}", "helpshift:acme/acme_platform", "helpshift:nope/nope"},
+	} {
+		path := onApp(appPath + d.path)
+		c.do(docCall{method: "DELETE", path: appPath + d.path, id: d.missing, header: agentCookie, want: 403, code: kith.CodeAdminOnly,
+			rawPath: strings.NewReplacer("{id}", d.missing, "{alias}", url.PathEscape(d.missing)).Replace(path)})
+		c.do(docCall{method: "DELETE", path: appPath + d.path, id: d.missing, want: 401, code: kith.CodeLoginRequired,
+			rawPath: strings.NewReplacer("{id}", d.missing, "{alias}", url.PathEscape(d.missing)).Replace(path)})
+		c.do(docCall{method: "DELETE", path: appPath + d.path, id: d.missing, header: adminCookie, want: 404, code: kith.CodeNotFound,
+			rawPath: strings.NewReplacer("{id}", d.missing, "{alias}", url.PathEscape(d.missing)).Replace(path)})
+		c.do(docCall{method: "DELETE", path: appPath + d.path, id: d.id, header: adminCookie, want: 204,
+			rawPath: strings.NewReplacer("{id}", d.id, "{alias}", url.PathEscape(d.id)).Replace(path)})
+	}
+
 	// 503, on a server whose database is down.
 	down := c.with(oaServer(t, Config{Store: oaDownStore{st}}))
 	down.do(docCall{method: "GET", path: "/readyz", want: 503})
@@ -1475,14 +1565,16 @@ type docClient struct {
 type docCall struct {
 	method string
 	path   string // as documented: /api/v1/users/{id}
-	id     string // the value of {id}
-	query  string
-	token  string // the Authorization header; none when empty
-	origin string // the Origin header, as a page's request has it; none when empty
-	header map[string]string
-	body   any // sent as JSON when not nil
-	want   int
-	code   kith.Code // the error code wanted, if any
+	id     string // the value of {id}, and of every other parameter of the path
+	// rawPath, when set, is the path sent, for paths with two parameters.
+	rawPath string
+	query   string
+	token   string // the Authorization header; none when empty
+	origin  string // the Origin header, as a page's request has it; none when empty
+	header  map[string]string
+	body    any // sent as JSON when not nil
+	want    int
+	code    kith.Code // the error code wanted, if any
 	// refusedClaim marks a body whose identity is not of the documented
 	// shape: the server answers 201 with an anonymous session and an
 	// auth_failure (F3), which is not taking the body as valid.
@@ -1554,6 +1646,9 @@ func (c *docClient) do(cl docCall) map[string]any {
 		t.Fatalf("%s is not documented", key)
 	}
 	target := oaPathParam.ReplaceAllLiteralString(cl.path, url.PathEscape(cl.id))
+	if cl.rawPath != "" {
+		target = cl.rawPath
+	}
 	if cl.query != "" {
 		target += "?" + cl.query
 	}

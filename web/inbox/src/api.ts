@@ -28,6 +28,14 @@ export function whenLoggedOut(f: () => void): void {
   onLoggedOut = f;
 }
 
+/** How far the server's clock is ahead of this browser's, from its Date headers (to a second). */
+let skew = 0;
+
+/** The server's time now, as far as this browser can tell. */
+export function serverNow(): number {
+  return Date.now() + skew;
+}
+
 export function get<T>(path: string): Promise<T> {
   return call<T>("GET", path);
 }
@@ -70,6 +78,8 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   } catch (e) {
     throw new ApiError(0, "network", "The server could not be reached. Check your connection.");
   }
+  const date = Date.parse(res.headers.get("date") || "");
+  if (!isNaN(date)) skew = date - Date.now();
   let data: unknown = null;
   if (res.status !== 204) {
     try {

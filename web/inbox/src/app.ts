@@ -3,7 +3,7 @@
 // and the routes (/inbox, /inbox/c/ID, /inbox/settings/PAGE) that the
 // browser's history moves through.
 
-import { ApiError, del, get, message, patch, post, query } from "./api";
+import { ApiError, del, get, message, patch, post, query, serverNow } from "./api";
 import { h, isPhone } from "./dom";
 import { Live } from "./live";
 import { alert, askPermission, title, unlockAudio } from "./notify";
@@ -134,6 +134,10 @@ export class App {
 
     this.live = new Live({
       ready: (resumed) => {
+        if (!resumed) {
+          this.replaying = true;
+          this.heard();
+        }
         this.connection = "up";
         this.list.renderStatus();
         if (resumed) {
@@ -179,11 +183,12 @@ export class App {
     this.root.remove();
   }
 
-  onLoggedOut: () => void = () => undefined;
+  /** Called once the agent is logged out, with why, for the login page to say. */
+  onLoggedOut: (notice: string) => void = () => undefined;
 
-  private loggedOut(): void {
+  private loggedOut(notice = "Your session has ended. Log in again to go on."): void {
     this.stop();
-    this.onLoggedOut();
+    this.onLoggedOut(notice);
   }
 
   private listen(t: EventTarget, ev: string, f: (e: Event) => void, opts?: AddEventListenerOptions): void {
@@ -308,6 +313,7 @@ export class App {
     try {
       const page = await get<Page<Item>>("/conversations" + this.listQuery(cursor));
       if (seq !== this.listSeq) return;
+      if (!cursor) this.listLoadedAt = serverNow();
       const seen = new Set(this.items.map((i) => i.id));
       for (const it of page.data || []) if (!seen.has(it.id)) this.items.push(it);
       this.next = page.next_cursor || null;
@@ -587,6 +593,7 @@ export class App {
   togglePanel(): void {
     this.panelOpen = !this.panelOpen;
     this.updateView();
+    this.threadView.renderHeader();
     if (this.panelOpen) this.panel.focus();
     else this.threadView.focusHeader();
   }
@@ -628,7 +635,7 @@ export class App {
     } catch (e) {
       // gone already
     }
-    this.loggedOut();
+    this.loggedOut("You have logged out.");
   }
 
   announce(text: string): void {
@@ -685,7 +692,35 @@ export class App {
     return copy;
   }
 
+  /**
+   * Whether the connection is still replaying what happened before the
+   * inbox opened: the first hello says after 0, and the server replays the
+   * organization's events from its start. They are old news: the list,
+   * loaded from the server, already says what they changed.
+   */
+  private replaying = false;
+  private replayTimer = 0;
+  /** When, by the server's clock, the list's first page was loaded. */
+  private listLoadedAt = 0;
+
+  private heard(): void {
+    if (!this.replaying) return;
+    clearTimeout(this.replayTimer);
+    this.replayTimer = window.setTimeout(() => (this.replaying = false), 800);
+  }
+
+  /** Whether something that happened at iso happened before the list was loaded. */
+  private before(iso: string): boolean {
+    const t = Date.parse(iso);
+    return !isNaN(t) && this.listLoadedAt > 0 && t < this.listLoadedAt - 1500;
+  }
+
+  private known(id: string): Item | null {
+    return this.items.find((x) => x.id === id) || (this.open && this.open.id === id ? this.open : null);
+  }
+
   private async onEvent(e: LiveEvent): Promise<void> {
+    this.heard();
     const cid = e.conversation_id || (e.message && e.message.conversation_id) || (e.note && e.note.conversation_id) || "";
     switch (e.kind) {
       case "message.created": {
@@ -693,9 +728,11 @@ export class App {
         if (!m) return;
         const isOpen = this.openId === cid;
         if (isOpen) this.addToThread({ type: "message", message: m });
-        const known = this.items.find((x) => x.id === cid) || (this.open && this.open.id === cid ? this.open : null);
-        // An event replayed from before the list was loaded changes nothing.
+        const known = this.known(cid);
+        // Old news: the item already has this message or a later one, or
+        // (not in the list) it was written before the list was loaded.
         if (known && known.last_message && !newer(m.id, known.last_message.id)) return;
+        if (!known && this.before(m.created_at)) return;
         let it = this.applyMessage(m);
         let isNew = false;
         if (!it) {
@@ -704,11 +741,12 @@ export class App {
           } catch (err) {
             return;
           }
-          if (it.last_message && newer(it.last_message.id, m.id)) return; // old news: a later message is known
-          isNew = Date.now() - new Date(it.created_at).getTime() < 120000;
+          if (it.last_message && newer(it.last_message.id, m.id)) return; // a later message is known
+          // A conversation made with this message is a new conversation.
+          isNew = Math.abs(Date.parse(it.created_at) - Date.parse(m.created_at)) < 5000;
           this.upsert(it);
         }
-        if (m.author === "user" && Date.now() - new Date(m.created_at).getTime() < 120000) {
+        if (m.author === "user" && !this.before(m.created_at)) {
           const who = it.user.display_name || m.author_name || "A visitor";
           // The open thread's log announces its own new messages.
           if (!isOpen) this.announce((isNew ? "New conversation from " : "New message from ") + who + ": " + m.body);
@@ -722,32 +760,14 @@ export class App {
         if (e.note && this.openId === cid) this.addToThread({ type: "note", note: e.note });
         return;
       }
-      case "conversation.changed": {
-        if (e.read_by) {
-          if (e.read_by === this.me.agent.id) {
-            const it = this.items.find((x) => x.id === cid);
-            if (it && it.unread) this.upsert({ ...it, unread: 0 });
-            if (this.open && this.open.id === cid) this.open.unread = 0;
-            this.refreshCounts();
-          }
-          return;
-        }
-        const base = this.items.find((x) => x.id === cid) || (this.open && this.open.id === cid ? this.open : null);
-        if (base) {
-          const copy: Item = { ...base };
-          if (e.status) copy.status = e.status;
-          if ("snoozed_until" in e) copy.snoozed_until = e.snoozed_until || null;
-          if ("assignee_id" in e) copy.assignee_id = e.assignee_id || null;
-          this.upsert(copy);
-        } else {
-          this.fetchAndUpsert(cid);
-        }
-        this.refreshCounts();
-        return;
-      }
+      case "conversation.changed":
       case "conversation.updated":
       case "conversation.created": {
-        if (cid) this.fetchAndUpsert(cid);
+        // The event says what changed, and may be an old one: the server
+        // says what the conversation is now.
+        if (!cid) return;
+        if (e.read_by && e.read_by !== this.me.agent.id) return; // another agent's reading
+        if (this.known(cid) || !this.replaying) this.fetchAndUpsert(cid);
         this.refreshCounts();
         return;
       }

@@ -201,3 +201,20 @@ export function swallowShortcut(el: HTMLElement, key: string): void {
   el.addEventListener("beforeinput", eat);
   window.setTimeout(() => el.removeEventListener("beforeinput", eat), 150);
 }
+
+const FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])";
+
+/**
+ * Redraws a container without losing the keyboard's place: if the focus was
+ * inside, it goes back to the element at the same position afterwards (or
+ * the nearest one before it).
+ */
+export function keepFocus(container: HTMLElement, redraw: () => void): void {
+  const active = document.activeElement;
+  const before = active instanceof HTMLElement && container.contains(active) ? Array.from(container.querySelectorAll<HTMLElement>(FOCUSABLE)).indexOf(active) : -1;
+  redraw();
+  if (before < 0 || (document.activeElement instanceof HTMLElement && container.contains(document.activeElement))) return;
+  const now = Array.from(container.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((e) => !e.hasAttribute("disabled"));
+  const target = now[Math.min(before, now.length - 1)];
+  if (target) target.focus();
+}

@@ -43,9 +43,9 @@ async function boot(notice: string): Promise<void> {
   }
   if (app) app.stop();
   app = new App(me);
-  app.onLoggedOut = () => {
+  app.onLoggedOut = (notice) => {
     app = null;
-    showLogin("You have been logged out.");
+    showLogin(notice);
   };
   fill(root(), app.root);
 }

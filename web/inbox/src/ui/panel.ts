@@ -7,7 +7,7 @@
 
 import type { App } from "../app";
 import { message } from "../api";
-import { ago, avatar, fill, full, h, icon, icons, short, time, type Child } from "../dom";
+import { ago, avatar, fill, full, h, icon, icons, keepFocus, short, time, type Child } from "../dom";
 import type { IdentityEvent, Item, UserAnswer, WidgetSession } from "../types";
 import { badge, keyLabel, methodWords, verificationOf } from "../trust";
 import { confirmDialog } from "./menu";
@@ -78,7 +78,7 @@ export class PanelView {
       fill(this.body, h("div", { class: "skeletons" }, [0, 1, 2].map(() => h("div", { class: "skeleton" }))));
       return;
     }
-    fill(this.body, this.who(u), this.verification(u), this.identifiers(u), this.fields(u), this.conversations(u), this.sessions(u), this.events(u));
+    keepFocus(this.el, () => fill(this.body, this.who(u), this.verification(u), this.identifiers(u), this.fields(u), this.conversations(u), this.sessions(u), this.events(u)));
   }
 
   private who(a: UserAnswer): HTMLElement {

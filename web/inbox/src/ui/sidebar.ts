@@ -4,7 +4,7 @@
 // sessions, agents for admins, log out).
 
 import type { App } from "../app";
-import { avatar, fill, h, icon, icons, type Child } from "../dom";
+import { avatar, fill, h, icon, icons, keepFocus } from "../dom";
 import { permission } from "../notify";
 import type { Presence, Status, Trust } from "../types";
 import { logo } from "./logo";
@@ -53,7 +53,7 @@ export class Sidebar {
     const assignee = (a: string, label: string, d: string, count?: number) => item(label, d, inbox && f.assignee === a, count, () => app.setFilter({ assignee: a }));
     const trust = (t: Trust | "", label: string) =>
       h("button", { type: "button", class: "chip" + (f.trust === t ? " on" : ""), "aria-pressed": String(f.trust === t), onclick: () => app.setFilter({ trust: t }) }, label);
-    fill(
+    keepFocus(this.views, () => fill(
       this.views,
       h("h2", { class: "side-h" }, "Status"),
       h("ul", { class: "view-list" }, status("open", "Open", icons.inbox), status("snoozed", "Snoozed", icons.clock), status("resolved", "Resolved", icons.check)),
@@ -68,7 +68,7 @@ export class Sidebar {
       h("h2", { class: "side-h" }, "Filters"),
       h("ul", { class: "view-list" }, item("Unread", icons.mail, inbox && f.unread, c ? c.unread : undefined, () => app.setFilter({ unread: !f.unread }))),
       h("div", { class: "chips", role: "group", "aria-label": "Trust" }, trust("", "Anyone"), trust("verified", "Verified"), trust("unverified", "Unverified"), trust("anonymous", "Guest")),
-    );
+    ));
     this.renderTeam();
     this.renderFoot();
   }
@@ -100,33 +100,41 @@ export class Sidebar {
     this.renderFoot();
   }
 
+  private meEl = h("div", { class: "me" });
+  private menu: HTMLElement | null = null;
+
   private renderFoot(): void {
     const app = this.app;
     const me = app.me.agent;
-    const items = (): (MenuItem | "-")[] => {
-      const perm = permission();
-      const list: (MenuItem | "-")[] = [
-        { label: "Sound for new messages", checked: app.prefs.sound, run: () => app.setPrefs({ sound: !app.prefs.sound }) },
-        {
-          label: perm === "denied" ? "Desktop notifications (blocked by the browser)" : "Desktop notifications",
-          checked: app.prefs.notifications && perm === "granted",
-          run: () => app.setPrefs({ notifications: !(app.prefs.notifications && perm === "granted") }),
-        },
-        "-",
-        { label: "Keyboard shortcuts", hint: "?", run: () => shortcutSheet() },
-        { label: "Your sessions", run: () => app.showPage("sessions") },
-      ];
-      if (me.role === "admin") list.push({ label: "Agents", run: () => app.showPage("agents") });
-      list.push("-", { label: "Log out", danger: true, run: () => app.logout() });
-      return list;
-    };
-    const who: Child = h(
-      "div",
-      { class: "me" },
+    fill(
+      this.meEl,
       h("span", { class: "avatar-wrap" }, avatar(me.name, me.id, "sm"), h("span", { class: "presence " + app.presence })),
       h("span", { class: "me-text" }, h("strong", null, me.name), h("span", { class: "muted" }, presenceWords[app.presence] + (me.role === "admin" ? " · Admin" : ""))),
     );
-    fill(this.foot, who, menuButton(icon(icons.settings), "Settings and account", items, { cls: "icon-btn", up: true, align: "right" }));
+    // The menu is made once: the team's presence redraws the footer while it may be open.
+    if (!this.menu) {
+      this.menu = menuButton(icon(icons.settings), "Settings and account", () => this.items(), { cls: "icon-btn", up: true, align: "right" });
+      fill(this.foot, this.meEl, this.menu);
+    }
+  }
+
+  private items(): (MenuItem | "-")[] {
+    const app = this.app;
+    const perm = permission();
+    const list: (MenuItem | "-")[] = [
+      { label: "Sound for new messages", checked: app.prefs.sound, run: () => app.setPrefs({ sound: !app.prefs.sound }) },
+      {
+        label: perm === "denied" ? "Desktop notifications (blocked by the browser)" : "Desktop notifications",
+        checked: app.prefs.notifications && perm === "granted",
+        run: () => app.setPrefs({ notifications: !(app.prefs.notifications && perm === "granted") }),
+      },
+      "-",
+      { label: "Keyboard shortcuts", hint: "?", run: () => shortcutSheet() },
+      { label: "Your sessions", run: () => app.showPage("sessions") },
+    ];
+    if (app.me.agent.role === "admin") list.push({ label: "Agents", run: () => app.showPage("agents") });
+    list.push("-", { label: "Log out", danger: true, run: () => app.logout() });
+    return list;
   }
 }
 

@@ -115,33 +115,27 @@ export class ThreadView {
     this.scrollDown(true);
   }
 
-  renderHeader(): void {
-    const app = this.app;
-    const it = app.open;
-    if (!app.openId) return;
-    if (!it) {
-      fill(this.head, this.backButton(), h("h2", { class: "thread-title", tabindex: "-1" }, "Loading…"));
-      return;
-    }
-    const u = it.user;
-    const status = it.status === "snoozed" && it.snoozed_until ? "Snoozed until " + full(it.snoozed_until) : it.status === "resolved" ? "Resolved" : "Open";
-    const sub: (string | HTMLElement)[] = [h("span", { class: "status-pill " + it.status }, status)];
-    if (it.waiting_since && it.status === "open") sub.push(h("span", { class: "muted" }, "waiting " + short(it.waiting_since).replace("now", "<1m")));
-    if (u.email) sub.push(h("span", { class: "muted" }, u.email));
-    else if (u.user_ref) sub.push(h("span", { class: "muted" }, u.user_ref));
+  // The header's controls are made once and kept: a live event redraws
+  // the header while the agent may be choosing an assignee or snoozing.
+  private back = h("button", { type: "button", class: "icon-btn back", "aria-label": "Back to the list", onclick: () => this.app.back() }, icon(icons.back));
+  private who = h("div", { class: "thread-who" });
+  private assign: HTMLSelectElement | null = null;
+  private assignKey = "";
+  private snoozeMenu: HTMLElement | null = null;
+  private resolveBtn: HTMLButtonElement | null = null;
+  private panelBtn: HTMLButtonElement | null = null;
+  private actions = h("div", { class: "thread-actions" });
 
-    const assign = h("select", { class: "select", id: "assignee", "aria-label": "Assignee" });
-    assign.appendChild(h("option", { value: "" }, "Unassigned"));
-    assign.appendChild(h("option", { value: app.me.agent.id }, "Me (" + app.me.agent.name + ")"));
-    for (const t of app.team) if (t.id !== app.me.agent.id) assign.appendChild(h("option", { value: t.id }, t.name));
-    if (it.assignee_id && !app.team.some((t) => t.id === it.assignee_id)) assign.appendChild(h("option", { value: it.assignee_id }, app.agentName(it.assignee_id)));
-    assign.value = it.assignee_id || "";
+  private controls(): void {
+    if (this.assign) return;
+    const app = this.app;
+    const assign = h("select", { class: "select", id: "assignee" });
     assign.addEventListener("change", () => {
       const v = assign.value || null;
       app.change({ assignee_id: v }, v ? "Assigned to " + (v === app.me.agent.id ? "you" : app.agentName(v)) + "." : "Unassigned.");
     });
-
-    const snooze = menuButton(
+    this.assign = assign;
+    this.snoozeMenu = menuButton(
       [icon(icons.clock), h("span", { class: "btn-label" }, "Snooze"), icon(icons.down, "caret")],
       "Snooze",
       () => [
@@ -151,38 +145,68 @@ export class ThreadView {
       ],
       { cls: "btn", align: "right" },
     );
-    const resolved = it.status === "resolved";
-    const resolve = h(
+    this.resolveBtn = h("button", { type: "button", class: "btn", id: "resolve", "aria-keyshortcuts": "E", onclick: () => app.toggleResolved() });
+    this.panelBtn = h(
       "button",
-      { type: "button", class: "btn " + (resolved ? "" : "success"), id: "resolve", "aria-label": resolved ? "Reopen" : "Resolve", "aria-keyshortcuts": "E", title: (resolved ? "Reopen" : "Resolve") + " (E)", onclick: () => app.toggleResolved() },
-      icon(resolved ? icons.refresh : icons.check),
-      h("span", { class: "btn-label" }, resolved ? "Reopen" : "Resolve"),
-    );
-    const panel = h(
-      "button",
-      { type: "button", class: "icon-btn panel-toggle" + (app.panelOpen ? " on" : ""), "aria-pressed": String(app.panelOpen), "aria-controls": "user-panel", "aria-label": "About the user", title: "About the user", onclick: () => app.togglePanel() },
+      { type: "button", class: "icon-btn panel-toggle", "aria-controls": "user-panel", "aria-label": "About the user", title: "About the user", onclick: () => app.togglePanel() },
       icon(icons.panel),
     );
-    fill(
-      this.head,
-      this.backButton(),
-      h(
-        "div",
-        { class: "thread-who" },
-        avatar(u.display_name, u.id, "md"),
-        h(
-          "div",
-          { class: "thread-who-text" },
-          h("h2", { class: "thread-title", tabindex: "-1", id: "thread-title" }, h("span", { class: "thread-name" }, u.display_name || "Visitor"), badge(u.trust, "small")),
-          h("div", { class: "thread-sub" }, sub),
-        ),
-      ),
-      h("div", { class: "thread-actions" }, h("label", { class: "sr", for: "assignee" }, "Assignee"), assign, it.status === "snoozed" ? null : snooze, resolve, panel),
-    );
+    fill(this.actions, h("label", { class: "sr", for: "assignee" }, "Assignee"), assign, this.snoozeMenu, this.resolveBtn, this.panelBtn);
   }
 
-  private backButton(): HTMLElement {
-    return h("button", { type: "button", class: "icon-btn back", "aria-label": "Back to the list", onclick: () => this.app.back() }, icon(icons.back));
+  renderHeader(): void {
+    const app = this.app;
+    const it = app.open;
+    if (!app.openId) return;
+    if (!this.head.contains(this.who)) fill(this.head, this.back, this.who, this.actions);
+    if (!it) {
+      fill(this.who, h("h2", { class: "thread-title", tabindex: "-1" }, "Loading…"));
+      this.actions.hidden = true;
+      return;
+    }
+    this.controls();
+    this.actions.hidden = false;
+    const u = it.user;
+    const status = it.status === "snoozed" && it.snoozed_until ? "Snoozed until " + full(it.snoozed_until) : it.status === "resolved" ? "Resolved" : "Open";
+    const sub: (string | HTMLElement)[] = [h("span", { class: "status-pill " + it.status }, status)];
+    if (it.waiting_since && it.status === "open") sub.push(h("span", { class: "muted" }, "waiting " + short(it.waiting_since).replace("now", "<1m")));
+    if (u.email) sub.push(h("span", { class: "muted" }, u.email));
+    else if (u.user_ref) sub.push(h("span", { class: "muted" }, u.user_ref));
+    const titleFocused = document.activeElement instanceof HTMLElement && this.who.contains(document.activeElement);
+    fill(
+      this.who,
+      avatar(u.display_name, u.id, "md"),
+      h(
+        "div",
+        { class: "thread-who-text" },
+        h("h2", { class: "thread-title", tabindex: "-1", id: "thread-title" }, h("span", { class: "thread-name" }, u.display_name || "Visitor"), badge(u.trust, "small")),
+        h("div", { class: "thread-sub" }, sub),
+      ),
+    );
+    if (titleFocused) this.focusHeader();
+
+    // The assignee: the options change only with the team, the value with the conversation.
+    const assign = this.assign!;
+    const key = app.team.map((t) => t.id + ":" + t.name).join(",") + "|" + (it.assignee_id || "");
+    if (key !== this.assignKey) {
+      this.assignKey = key;
+      const options = [h("option", { value: "" }, "Unassigned"), h("option", { value: app.me.agent.id }, "Me (" + app.me.agent.name + ")")];
+      for (const t of app.team) if (t.id !== app.me.agent.id) options.push(h("option", { value: t.id }, t.name));
+      if (it.assignee_id && !app.team.some((t) => t.id === it.assignee_id)) options.push(h("option", { value: it.assignee_id }, app.agentName(it.assignee_id)));
+      fill(assign, options);
+    }
+    assign.value = it.assignee_id || "";
+
+    this.snoozeMenu!.hidden = it.status === "snoozed";
+    const resolved = it.status === "resolved";
+    const r = this.resolveBtn!;
+    r.className = "btn" + (resolved ? "" : " success");
+    r.setAttribute("aria-label", resolved ? "Reopen" : "Resolve");
+    r.title = (resolved ? "Reopen" : "Resolve") + " (E)";
+    fill(r, icon(resolved ? icons.refresh : icons.check), h("span", { class: "btn-label" }, resolved ? "Reopen" : "Resolve"));
+    const p = this.panelBtn!;
+    p.classList.toggle("on", app.panelOpen);
+    p.setAttribute("aria-pressed", String(app.panelOpen));
   }
 
   private snooze(until: Date, words: string): void {

@@ -698,3 +698,64 @@ func TestInbox_TheThreadShowsWhereTrustChanged_I1_S5(t *testing.T) {
 		t.Errorf("the thread's user is %q, want Verified", badge)
 	}
 }
+
+// fakeAlerts stands in for a hidden tab, the browser's notifications
+// (allowed) and its audio, recording what the inbox asks of them.
+const fakeAlerts = `(() => {
+  window.hiddenTab = true; window.notified = []; window.beeps = 0;
+  Object.defineProperty(document, "hidden", { get: () => window.hiddenTab, configurable: true });
+  window.Notification = class {
+    static permission = "granted";
+    static requestPermission() { return Promise.resolve("granted"); }
+    constructor(title, opts) { notified.push({ title, body: opts && opts.body }); }
+    close() {}
+  };
+  const node = () => ({ connect: (n) => n, start() {}, stop() {}, type: "", frequency: { value: 0 },
+    gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} } });
+  window.AudioContext = class {
+    constructor() { this.currentTime = 0; this.state = "running"; this.destination = {}; }
+    resume() { return Promise.resolve(); }
+    createOscillator() { beeps++; return node(); }
+    createGain() { return node(); }
+  };
+})()`
+
+func TestInbox_AHiddenTabIsToldBySoundAndNotification_I1(t *testing.T) {
+	s := newSite(t)
+	s.inboxAgent("", "ada@acme.com", "Ada", "admin")
+	inbox := browsertest.New(t)
+	inboxLogin(t, inbox, s.kith.URL, "ada@acme.com")
+	inbox.Do(fakeAlerts)
+
+	// Hidden: a new conversation beeps and notifies.
+	sess := s.widgetSession(map[string]any{"identity": map[string]any{"user_ref": "nia", "display_name": "Nia"}})
+	conv := s.visitorSays(sess, "Anyone there?")
+	inbox.WaitFor("the notification", `notified.some((n) => n.title === "New conversation from Nia" && n.body === "Anyone there?") && beeps > 0`, uiWait)
+	inbox.WaitFor("the unread count in the title", `document.title.startsWith("(1) ")`, uiWait)
+	auth := map[string]string{"Authorization": "Bearer " + sess}
+	visitorSay := func(text string) {
+		if r := kithtest.Do(t, s.kith.URL, "POST", "/widget/v1/conversations/"+conv+"/messages", auth, map[string]string{"body": text}); r.Status != http.StatusCreated {
+			t.Fatalf("say %q: %d %s", text, r.Status, r.Body)
+		}
+		inboxHas(inbox, "the message in the list", "#conversation-list .row", text)
+	}
+	visitorSay("Hello again")
+	inbox.WaitFor("the second notification", `notified.some((n) => n.title === "Nia" && n.body === "Hello again")`, uiWait)
+
+	// Visible: nothing rings.
+	inbox.Do(`hiddenTab = false; notified = []; beeps = 0`)
+	visitorSay("While you look")
+	// Both off, in the settings menu: a hidden tab stays quiet too, and the choice is remembered.
+	inbox.Do(`hiddenTab = true`)
+	for _, item := range []string{"Sound", "Desktop notifications"} {
+		inbox.Do(`document.querySelector(".side-foot button[aria-haspopup=menu]").click()`)
+		inbox.WaitFor("the settings menu", `document.querySelector(".menu [role=menuitemcheckbox][aria-checked=true]")`, uiWait)
+		inbox.Do(`[...document.querySelectorAll(".menu .menu-item")].find((b) => b.textContent.startsWith(` + jsString(item) + `)).click()`)
+	}
+	inbox.WaitFor("both off, remembered", `(() => { const p = JSON.parse(localStorage.getItem("kith.inbox.prefs")); return p.sound === false && p.notifications === false; })()`, uiWait)
+	visitorSay("While you are away")
+	time.Sleep(300 * time.Millisecond)
+	if n := browsertest.Eval[float64](inbox, `notified.length + beeps`); n != 0 {
+		t.Fatalf("%v notifications and beeps with the tab visible or both turned off, want none", n)
+	}
+}

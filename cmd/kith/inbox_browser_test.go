@@ -620,6 +620,10 @@ func TestInbox_LoginRefusalsLogoutAndADisabledAgentCutOffAtOnce_I3(t *testing.T)
 	inboxScreenshot(t, ada, "inbox-agents-page.png")
 	inboxLogin(t, browsertest.New(t), s.kith.URL, "lee@acme.com")
 
+	// Ada's own sessions: this browser among them, marked.
+	ada.Navigate(s.kith.URL + "/inbox/settings/sessions")
+	inboxHas(ada, "this browser among Ada's sessions", "#settings .agent-session", "This browser")
+
 	// Logging out returns to the login form, and the cookie no longer opens the inbox.
 	ada.Do(`document.querySelector(".side-foot button[aria-haspopup=menu]").click()`)
 	ada.WaitFor("the menu", `document.querySelector(".menu .menu-item")`, uiWait)

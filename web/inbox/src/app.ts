@@ -703,10 +703,17 @@ export class App {
   /** When, by the server's clock, the list's first page was loaded. */
   private listLoadedAt = 0;
 
+  /** Conversations of the list that changed during the replay: fetched once it is over. */
+  private stale = new Set<string>();
+
   private heard(): void {
     if (!this.replaying) return;
     clearTimeout(this.replayTimer);
-    this.replayTimer = window.setTimeout(() => (this.replaying = false), 800);
+    this.replayTimer = window.setTimeout(() => {
+      this.replaying = false;
+      for (const id of this.stale) this.fetchAndUpsert(id);
+      this.stale.clear();
+    }, 800);
   }
 
   /** Whether something that happened at iso happened before the list was loaded. */
@@ -767,7 +774,11 @@ export class App {
         // says what the conversation is now.
         if (!cid) return;
         if (e.read_by && e.read_by !== this.me.agent.id) return; // another agent's reading
-        if (this.known(cid) || !this.replaying) this.fetchAndUpsert(cid);
+        if (this.replaying) {
+          if (this.known(cid)) this.stale.add(cid);
+        } else {
+          this.fetchAndUpsert(cid);
+        }
         this.refreshCounts();
         return;
       }

@@ -411,7 +411,10 @@ func TestInbox_ASnoozeEndsByItself_I1(t *testing.T) {
 		if _, err := e.chat.Change(ctx, sam, conv, chat.Change{Status: &snoozed, SnoozedUntil: clock.Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
-		inbox := e.chat.ListenInbox(e.app.OrgID, 0)
+		inbox, _, err := e.chat.ListenInbox(ctx, e.app.OrgID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
 		defer inbox.Close()
 		if n, err := e.chat.WakeSnoozed(ctx); err != nil || n != 0 {
 			t.Fatalf("before its time: %d woken, %v", n, err)

@@ -25,11 +25,23 @@ type InboxListener struct {
 }
 
 // ListenInbox starts listening for an organization's live events after
-// the cursor after. The subscription is made now, before the missed events
-// are read, so that nothing committed in between is lost. Close it when
+// the cursor after; 0 means from now on: an inbox that just loaded its
+// list has nothing to replay, and the organization's whole history would
+// be a flood. The subscription is made first, before the cursor is read
+// or the missed events are, so that nothing committed in between is lost.
+// It returns the listener and the cursor it starts from. Close it when
 // done.
-func (s *Service) ListenInbox(orgID string, after int64) *InboxListener {
-	return &InboxListener{svc: s, org: orgID, after: after, sub: s.Hub.SubscribeOrg(orgID, 256)}
+func (s *Service) ListenInbox(ctx context.Context, orgID string, after int64) (*InboxListener, int64, error) {
+	l := &InboxListener{svc: s, org: orgID, after: after, sub: s.Hub.SubscribeOrg(orgID, 256)}
+	if after == 0 {
+		latest, err := s.Store.LatestLiveEventID(ctx, orgID)
+		if err != nil {
+			l.Close()
+			return nil, 0, err
+		}
+		l.after = latest
+	}
+	return l, l.after, nil
 }
 
 // Close ends the subscription.

@@ -91,7 +91,10 @@ func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) inboxStream(ctx context.Context, cancel context.CancelFunc, conn *websocket.Conn, agent *kith.Agent,
 	sessionID, token string, after int64) (websocket.StatusCode, string) {
-	l := s.chat.ListenInbox(agent.OrgID, after)
+	l, after, err := s.chat.ListenInbox(ctx, agent.OrgID, after)
+	if err != nil {
+		return websocket.StatusInternalError, "the live events cannot be read now: reconnect later"
+	}
 	defer l.Close()
 	write := func(v any) error {
 		wctx, wcancel := context.WithTimeout(ctx, wsWriteTimeout)

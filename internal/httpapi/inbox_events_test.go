@@ -77,10 +77,10 @@ func TestInbox_TheSocketRefusesOtherOriginsAndStrangers_I1_I3_V6(t *testing.T) {
 		otherApp, _ := storetest.NewApp(t, st)
 		e.NewAgent("stranger@other.com", kith.RoleAgent, otherApp.OrgID)
 		stranger := e.Login("stranger@other.com").DialEvents(0)
+		in.Origin = e.Server.URL
+		ours := in.DialEvents(0)
 		e.StartSession(map[string]any{"app_id": e.App.ID}).StartConversation("ours only")
-		ours := in
-		ours.Origin = e.Server.URL
-		nextKind(t, ours.DialEvents(0), "message.created") // it happened
+		nextKind(t, ours, "message.created") // it happened
 		for {
 			m, err := stranger.TryNext(300 * time.Millisecond)
 			if err != nil {
@@ -130,4 +130,28 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 		time.Sleep(30 * time.Millisecond)
 	}
 	t.Fatalf("waited for %s", what)
+}
+
+// TestInbox_AFirstConnectionStartsFromNow_I1: an inbox that just loaded its
+// list has no history to replay (the organization's whole past would be a
+// flood); ready names the cursor to resume from.
+func TestInbox_AFirstConnectionStartsFromNow_I1(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := httpapitest.New(t, st, httpapitest.Options{})
+		e.NewAgent("sam@acme.com", kith.RoleAgent)
+		visitor := e.StartSession(map[string]any{})
+		conv := visitor.StartConversation("said before the inbox opened")
+		in := e.Login("sam@acme.com")
+		ev, cursor := in.DialEventsCursor(0)
+		if cursor == 0 {
+			t.Fatal("ready names cursor 0 although the organization has events")
+		}
+		if m, err := ev.TryNext(300 * time.Millisecond); err == nil && m["type"] == "event" {
+			t.Fatalf("a first connection replayed %v", m)
+		}
+		visitor.Send(conv, "said after")
+		if m := nextKind(t, ev, "message.created"); m["message"].(map[string]any)["body"] != "said after" || int64(m["id"].(float64)) <= cursor {
+			t.Fatalf("the next event: %v", m)
+		}
+	})
 }

@@ -107,6 +107,16 @@ func (in *Inbox) DialEvents(after int64) *Events {
 	return ev
 }
 
+// DialEventsCursor is DialEvents that also returns the cursor ready names.
+func (in *Inbox) DialEventsCursor(after int64) (*Events, int64) {
+	in.t.Helper()
+	ev, status := in.TryDialEvents(after)
+	if ev == nil {
+		in.t.Fatalf("dial the inbox's events: %v", status)
+	}
+	return ev, ev.cursor
+}
+
 // TryDialEvents is DialEvents returning the refusal: the HTTP status of a
 // refused upgrade, or the close code of a refused hello.
 func (in *Inbox) TryDialEvents(after int64) (*Events, int) {
@@ -141,6 +151,9 @@ func (in *Inbox) TryDialEvents(after int64) (*Events, int) {
 	}
 	if m["type"] != "ready" {
 		in.t.Fatalf("first message %v, want ready", m)
+	}
+	if c, ok := m["cursor"].(float64); ok {
+		ev.cursor = int64(c)
 	}
 	return ev, 0
 }

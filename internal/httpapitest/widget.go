@@ -102,10 +102,12 @@ func (e *Env) TryStartSession(body map[string]any) *kithtest.Response {
 	return e.Do("POST", "/widget/v1/sessions", "", b)
 }
 
-// Events is a widget's live-event socket.
+// Events is a live-event socket: a widget's, or an inbox's.
 type Events struct {
 	t    testing.TB
 	conn *websocket.Conn
+	// cursor is what an inbox's ready named.
+	cursor int64
 }
 
 // DialEvents connects to the live events of a widget session, resuming

@@ -74,6 +74,9 @@ type Reader interface {
 	// Messages lists a conversation's messages, oldest first.
 	Messages(ctx context.Context, orgID, conversationID string, p Page) ([]*Message, error)
 
+	// LatestLiveEventID is the id of an organization's newest live event,
+	// 0 for none.
+	LatestLiveEventID(ctx context.Context, orgID string) (int64, error)
 	// LiveEvents lists the events after id that concern a user, a device or
 	// a session, oldest first; the caller still decides which it may see.
 	LiveEvents(ctx context.Context, orgID string, after int64, f LiveEventFilter, limit int) ([]*LiveEvent, error)

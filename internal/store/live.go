@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/kith-chat/kith/internal/kith"
@@ -22,6 +23,14 @@ func scanLive(row scanner) (*kith.LiveEvent, error) {
 	}
 	e.Kind, e.Payload, e.CreatedAt = kith.LiveEventKind(kind), payload, fromUS(created)
 	return &e, nil
+}
+
+func (r reads) LatestLiveEventID(ctx context.Context, orgID string) (int64, error) {
+	var id sql.NullInt64
+	if err := r.q.QueryRowContext(ctx, `SELECT MAX(id) FROM live_events WHERE org_id = $1`, orgID).Scan(&id); err != nil {
+		return 0, classify(err)
+	}
+	return id.Int64, nil
 }
 
 func (r reads) LiveEvents(ctx context.Context, orgID string, after int64, f kith.LiveEventFilter, limit int) ([]*kith.LiveEvent, error) {

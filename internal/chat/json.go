@@ -48,7 +48,10 @@ func messageEvent(conv *kith.Conversation, m *kith.Message) *kith.LiveEvent {
 	payload, _ := json.Marshal(struct {
 		ConversationID string      `json:"conversation_id"`
 		Message        MessageJSON `json:"message"`
-	}{conv.ID, NewMessageJSON(m)})
+		// AuthorID is for agents only (AgentsOnlyPayloadKey): widgets
+		// have no use for an agent's id.
+		AuthorID string `json:"author_id,omitempty"`
+	}{conv.ID, NewMessageJSON(m), m.AuthorID})
 	return &kith.LiveEvent{OrgID: conv.OrgID, AppID: conv.AppID, Kind: kith.LiveMessageCreated,
 		UserID: conv.UserID, DeviceID: conv.DeviceID, ConversationID: conv.ID, Verified: conv.Verified,
 		WorkspaceRef: conv.WorkspaceRef, Label: conv.Label, Payload: payload, CreatedAt: m.CreatedAt}
@@ -56,6 +59,10 @@ func messageEvent(conv *kith.Conversation, m *kith.Message) *kith.LiveEvent {
 
 // conversationEvent is the live event of a conversation that changed (its
 // unread count, say).
+// AgentsOnlyPayloadKey is the member of a live event's payload that only
+// agents' inboxes receive: widgets' sockets leave it out.
+const AgentsOnlyPayloadKey = "author_id"
+
 func conversationEvent(c *kith.ConversationSummary) *kith.LiveEvent {
 	payload, _ := json.Marshal(struct {
 		Conversation ConversationJSON `json:"conversation"`

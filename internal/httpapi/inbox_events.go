@@ -205,6 +205,11 @@ func (s *Server) inboxStream(ctx context.Context, cancel context.CancelFunc, con
 func inboxEventJSON(e *kith.LiveEvent) []byte {
 	out := map[string]any{}
 	_ = json.Unmarshal(e.Payload, &out)
+	// A message's author, as the inbox's REST answers carry it.
+	if m, ok := out["message"].(map[string]any); ok {
+		m["author_id"] = out[chat.AgentsOnlyPayloadKey]
+		delete(out, chat.AgentsOnlyPayloadKey)
+	}
 	out["type"], out["id"], out["kind"], out["conversation_id"] = "event", e.ID, e.Kind, e.ConversationID
 	b, _ := json.Marshal(out)
 	return b

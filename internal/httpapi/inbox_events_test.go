@@ -40,8 +40,9 @@ func TestInbox_LiveEventsArriveAndResumeAfterAReconnect_I1(t *testing.T) {
 		visitor := e.StartSession(map[string]any{"app_id": e.App.ID})
 		conv := visitor.StartConversation("Hello from the widget")
 		m := nextKind(t, ev, "message.created")
-		if m["conversation_id"] != conv || m["message"].(map[string]any)["body"] != "Hello from the widget" {
-			t.Fatalf("the visitor's message, live: %v", m)
+		if m["conversation_id"] != conv || m["message"].(map[string]any)["body"] != "Hello from the widget" ||
+			m["message"].(map[string]any)["author_id"] == nil {
+			t.Fatalf("the visitor's message, live, with its author's id: %v", m)
 		}
 		cursor := int64(m["id"].(float64))
 		ev.Close()

@@ -155,7 +155,7 @@ func eventJSON(e *kith.LiveEvent) []byte {
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(e.Payload, &fields) == nil && len(fields) > 0 {
 		for _, k := range sortedKeys(fields) {
-			if k == "type" || k == "id" || k == "kind" {
+			if k == "type" || k == "id" || k == "kind" || k == chat.AgentsOnlyPayloadKey {
 				continue
 			}
 			name, _ := json.Marshal(k)

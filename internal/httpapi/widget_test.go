@@ -440,6 +440,9 @@ func TestWidget_AgentReplyArrivesLiveAndResumesAfterADrop(t *testing.T) {
 		if first["kind"] != "message.created" {
 			t.Fatalf("replayed %v, want the first message", first)
 		}
+		if _, ok := first["author_id"]; ok {
+			t.Fatalf("the widget got an author's id, which is for agents only: %v", first)
+		}
 		reply := func(body string) {
 			r := e.Do("POST", "/api/v1/conversations/"+conv+"/messages", e.APIToken, map[string]string{"body": body, "author_name": "Sam"})
 			if r.Status != http.StatusCreated {

@@ -27,7 +27,7 @@ export interface Filter {
   sort: "recent" | "waiting";
 }
 
-export type PageName = "inbox" | "agents" | "sessions";
+export type PageName = "inbox" | "agents" | "sessions" | "apps";
 
 const PAGE_SIZE = 30;
 const AWAY_AFTER = 5 * 60 * 1000;
@@ -202,7 +202,7 @@ export class App {
     const path = location.pathname.replace(/\/+$/, "");
     const m = /^\/inbox\/c\/([^/]+)$/.exec(path);
     const s = /^\/inbox\/settings\/([^/]+)$/.exec(path);
-    this.page = s && (s[1] === "agents" || s[1] === "sessions") ? (s[1] as PageName) : "inbox";
+    this.page = s && (s[1] === "agents" || s[1] === "sessions" || s[1] === "apps") ? (s[1] as PageName) : "inbox";
     if (this.page === "agents" && this.me.agent.role !== "admin") this.page = "inbox";
     const id = m ? decodeURIComponent(m[1]) : null;
     const p = new URLSearchParams(location.search);

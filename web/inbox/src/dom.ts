@@ -79,6 +79,14 @@ export const icons = {
   key: "M8 15a4 4 0 1 1 2.8-6.8L20 9v3h-2v2h-2v2h-3l-2.2-2.2A4 4 0 0 1 8 15z",
   chat: "M4 5h16v11H9l-5 4z",
   building: "M4 21V5l8-2v18M12 8h8v13M8 8h.01M8 12h.01M8 16h.01M16 12h.01M16 16h.01M2 21h20",
+  copy: "M9 9h11v11H9zM5 15H4V4h11v1",
+  alert: "M12 3.5l9.5 17h-19zM12 10v4.5M12 17.5h.01",
+  trash: "M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3",
+  app: "M3 5h18v14H3zM3 9h18M6.5 7h.01M9.5 7h.01",
+  globe: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM3 12h18M12 3c2.5 2.5 3.8 5.5 3.8 9s-1.3 6.5-3.8 9c-2.5-2.5-3.8-5.5-3.8-9S9.5 5.5 12 3z",
+  right: "M9 5l7 7-7 7",
+  tag: "M4 4h7l9 9-7 7-9-9zM8 8h.01",
+  link: "M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1",
 };
 
 export function icon(d: string, cls?: string): SVGSVGElement {

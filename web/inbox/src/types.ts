@@ -182,3 +182,68 @@ export interface LiveEvent {
   by?: string;
   conversation?: Partial<Item>;
 }
+
+/** An app's settings, by the names of `kith apps update --set`. */
+export interface AppSettings {
+  verification_required: boolean;
+  email_unique: boolean;
+  anonymous_expiry: string;
+  on_login: "keep" | "clear" | "claim";
+  allowed_origins: string[];
+  session_token_max_lifetime: string;
+}
+
+export interface AppInfo {
+  id: string;
+  name: string;
+  created_at: string;
+  settings: AppSettings;
+}
+
+export type Scope = "sessions" | "api" | "org" | "keys";
+
+export interface AccessToken {
+  id: string;
+  scopes: Scope[];
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  /** The secret, in the answer that made it only. */
+  access_token?: string;
+}
+
+export interface VerificationSecret {
+  id: string;
+  created_at: string;
+  /** The secret, in the answer that made it only. */
+  secret?: string;
+}
+
+export interface JWTKey {
+  id: string;
+  kid: string;
+  alg: "HS256" | "RS256" | "ES256" | "EdDSA";
+  kind: "secret" | "public_key" | "jwks";
+  jwks_url: string | null;
+  created_at: string;
+  /** An HS256 key's secret, in the answer that made it only. */
+  secret?: string;
+}
+
+export interface Alias {
+  alias: string;
+  created_at: string;
+}
+
+export type FieldObject = "user" | "account" | "workspace";
+export type FieldType = "text" | "number" | "boolean" | "date" | "enum";
+
+export interface CustomField {
+  id: string;
+  object: FieldObject;
+  name: string;
+  type: FieldType;
+  values: string[];
+  created_at: string;
+}

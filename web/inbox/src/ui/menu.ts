@@ -129,7 +129,7 @@ export function dialogOpen(): boolean {
 }
 
 /** A modal dialog with a title; returns its close function. */
-export function dialog(title: string, body: Child, opts: { wide?: boolean; onClose?: () => void } = {}): () => void {
+export function dialog(title: string, body: Child, opts: { wide?: boolean; onClose?: () => void; keep?: boolean } = {}): () => void {
   closeDialog();
   const back = document.activeElement as HTMLElement | null;
   const id = "dlg-" + Math.random().toString(36).slice(2, 8);
@@ -169,8 +169,9 @@ export function dialog(title: string, body: Child, opts: { wide?: boolean; onClo
     }
   };
   closeBtn.addEventListener("click", close);
+  // A click beside the dialog closes it, unless it holds what a slip would lose (a secret shown once).
   scrim.addEventListener("pointerdown", (e) => {
-    if (e.target === scrim) close();
+    if (e.target === scrim && !opts.keep) close();
   });
   document.addEventListener("keydown", trap, true);
   document.body.appendChild(scrim);

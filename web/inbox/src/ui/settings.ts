@@ -1,11 +1,12 @@
 // The settings pages: the agent's own sessions (end any of them), and for
 // admins the agents of the organization (add one, disable one: their
-// sessions and live connections end at once).
+// sessions and live connections end at once) and its apps (AppsPage).
 
 import type { App } from "../app";
 import { ApiError, del, get, message, post } from "../api";
 import { ago, avatar, fill, full, h, icon, icons } from "../dom";
 import type { Agent, AgentSession, Page, Presence, Role } from "../types";
+import { AppsPage } from "./apps";
 import { confirmDialog, dialog } from "./menu";
 
 export class SettingsView {
@@ -13,9 +14,11 @@ export class SettingsView {
   private app: App;
   private body = h("div", { class: "settings-body" });
   private seq = 0;
+  private apps: AppsPage;
 
   constructor(app: App) {
     this.app = app;
+    this.apps = new AppsPage(app);
     this.el = h("main", { class: "settings", id: "settings", "aria-labelledby": "settings-title", tabindex: "-1" }, this.body);
   }
 
@@ -26,9 +29,17 @@ export class SettingsView {
 
   render(): void {
     const page = this.app.page;
+    if (page !== "apps") this.apps.reset();
     if (page === "agents") this.agents();
     else if (page === "sessions") this.sessions();
+    else if (page === "apps") this.showApps();
     else fill(this.body);
+  }
+
+  private showApps(): void {
+    ++this.seq; // a page still loading elsewhere must not draw over this one
+    if (this.apps.el.parentNode !== this.body) fill(this.body, this.apps.el);
+    this.apps.render();
   }
 
   private head(title: string, sub: string, ...tools: HTMLElement[]): HTMLElement {

@@ -132,7 +132,7 @@ export class Sidebar {
       { label: "Keyboard shortcuts", hint: "?", run: () => shortcutSheet() },
       { label: "Your sessions", run: () => app.showPage("sessions") },
     ];
-    if (app.me.agent.role === "admin") list.push({ label: "Agents", run: () => app.showPage("agents") });
+    if (app.me.agent.role === "admin") list.push({ label: "Agents", run: () => app.showPage("agents") }, { label: "Apps and keys", run: () => app.showPage("apps") });
     list.push("-", { label: "Log out", danger: true, run: () => app.logout() });
     return list;
   }

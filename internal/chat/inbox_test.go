@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kith-chat/kith/internal/chat"
+	"github.com/kith-chat/kith/internal/identity"
 	"github.com/kith-chat/kith/internal/kith"
 	"github.com/kith-chat/kith/internal/proof"
 	"github.com/kith-chat/kith/internal/storetest"
@@ -148,6 +149,54 @@ func TestInbox_FiltersByStatusAssigneeTrustAndUnread_I1(t *testing.T) {
 		items := e.inbox(sam, kith.InboxFilter{Trust: kith.TrustVerified}).Items
 		if it := items[0]; it.User.Ref != "verified-1" || it.LastMessage.Body != "verified question" || it.Unread != 0 {
 			t.Fatalf("the verified item %+v %+v: want its user, last message, and read by Sam", it.User, it.LastMessage)
+		}
+	})
+}
+
+// TestInbox_FiltersByAccountAndWorkspace_I1: the account is the user's
+// (every conversation of its users), the workspace the conversation's;
+// an empty workspace keeps the conversations of none.
+func TestInbox_FiltersByAccountAndWorkspace_I1(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		sam := e.agent("Sam")
+		verified := func(user, account, workspace string) *chat.Caller {
+			tok, _, err := e.chat.IssueSessionToken(ctx, e.app, "", &identity.Claim{Method: kith.MethodSessionToken,
+				Trust: kith.TrustVerified, UserRef: user, AccountRef: account, WorkspaceRef: workspace}, time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return e.auth(e.start(chat.StartRequest{Offer: proof.Offer{SessionToken: tok}}))
+		}
+		ada := e.converse(verified("ada", "acme.com", "support"), "ada in support")
+		bob := e.converse(verified("bob", "acme.com", "billing"), "bob in billing")
+		cy := e.converse(verified("cy", "globex.com", ""), "cy of globex")
+		_, anon := e.visitor("a guest")
+
+		accounts := map[string]string{}
+		for _, it := range e.inbox(sam, kith.InboxFilter{}).Items {
+			accounts[it.User.Ref] = it.User.AccountID
+		}
+		acme, globex := accounts["ada"], accounts["cy"]
+		if acme == "" || globex == "" || accounts["bob"] != acme || accounts[""] != "" {
+			t.Fatalf("the list's users' accounts: %v", accounts)
+		}
+		ws := func(ref string) *string { return &ref }
+		for _, c := range []struct {
+			name string
+			f    kith.InboxFilter
+			want []string
+		}{
+			{"acme", kith.InboxFilter{AccountID: acme}, []string{bob, ada}},
+			{"globex", kith.InboxFilter{AccountID: globex}, []string{cy}},
+			{"an account of no one", kith.InboxFilter{AccountID: "acc_nobody"}, nil},
+			{"support", kith.InboxFilter{WorkspaceRef: ws("support")}, []string{ada}},
+			{"billing of acme", kith.InboxFilter{AccountID: acme, WorkspaceRef: ws("billing")}, []string{bob}},
+			{"billing of globex", kith.InboxFilter{AccountID: globex, WorkspaceRef: ws("billing")}, nil},
+			{"no workspace", kith.InboxFilter{WorkspaceRef: ws("")}, []string{anon, cy}},
+		} {
+			if got := ids(e.inbox(sam, c.f)); !slices.Equal(got, c.want) {
+				t.Errorf("%s: %v, want %v", c.name, got, c.want)
+			}
 		}
 	})
 }

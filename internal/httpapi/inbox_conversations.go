@@ -20,6 +20,7 @@ type inboxUserJSON struct {
 	Trust       kith.Trust `json:"trust"`
 	Email       *string    `json:"email"`
 	UserRef     *string    `json:"user_ref"`
+	AccountID   *string    `json:"account_id"`
 }
 
 type inboxMessageJSON struct {
@@ -60,7 +61,7 @@ func newInboxItemJSON(it *kith.InboxItem) inboxItemJSON {
 		AssigneeID: null(c.AssigneeID), WaitingSince: optTime(c.WaitingSince), Verified: c.Verified,
 		WorkspaceRef: c.WorkspaceRef, Label: c.Label, Unread: it.Unread, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		User: inboxUserJSON{ID: it.User.ID, DisplayName: it.User.DisplayName, Trust: it.User.Trust,
-			Email: null(it.User.Email), UserRef: null(it.User.Ref)}}
+			Email: null(it.User.Email), UserRef: null(it.User.Ref), AccountID: null(it.User.AccountID)}}
 	if it.LastMessage != nil {
 		m := newInboxMessageJSON(it.LastMessage)
 		v.LastMessage = &m

@@ -79,6 +79,47 @@ func TestInbox_AnAgentAnswersAVisitorWithoutTheServerAPI_I1(t *testing.T) {
 	})
 }
 
+// TestInbox_TheListFiltersByAccountAndWorkspace_I1: the list names each
+// user's account, which its account_id filter picks; workspace picks the
+// conversation's workspace, and an empty one those of none.
+func TestInbox_TheListFiltersByAccountAndWorkspace_I1(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := httpapitest.New(t, st, httpapitest.Options{})
+		e.NewAgent("sam@acme.com", kith.RoleAgent)
+		ada := e.StartSession(map[string]any{"app_id": e.App.ID, "session_token": e.Mint("ada", `"account_ref":"acme.com","workspace_ref":"support"`)}).
+			StartConversation("ada in support")
+		guest := e.StartSession(map[string]any{"app_id": e.App.ID}).StartConversation("a guest")
+		in := e.Login("sam@acme.com")
+
+		list := func(query string) []string {
+			r := in.Do("GET", "/inbox/api/conversations"+query, nil)
+			if r.Status != http.StatusOK {
+				t.Fatalf("%s: %d %s", query, r.Status, r.Body)
+			}
+			var ids []string
+			for _, it := range r.JSON(t)["data"].([]any) {
+				ids = append(ids, it.(map[string]any)["id"].(string))
+			}
+			return ids
+		}
+		item := in.Do("GET", "/inbox/api/conversations/"+ada, nil).JSON(t)
+		account, _ := item["user"].(map[string]any)["account_id"].(string)
+		if account == "" {
+			t.Fatalf("the item names no account: %v", item)
+		}
+		for query, want := range map[string]string{
+			"?account_id=" + account:    ada,
+			"?workspace=support":        ada,
+			"?workspace=":               guest,
+			"?account_id=acc_elsewhere": "",
+		} {
+			if got := strings.Join(list(query), ","); got != want {
+				t.Errorf("%s lists %q, want %q", query, got, want)
+			}
+		}
+	})
+}
+
 func TestInbox_BadQueriesAndBodiesAreRefusedByName_I1_F7(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := httpapitest.New(t, st, httpapitest.Options{})

@@ -763,3 +763,69 @@ func TestInbox_AHiddenTabIsToldBySoundAndNotification_I1(t *testing.T) {
 		t.Fatalf("%v notifications and beeps with the tab visible or both turned off, want none", n)
 	}
 }
+
+// TestInbox_TheListNarrowsToAnAccountOrAWorkspace_I1: from the user panel
+// an agent lists the conversations of the user's account or workspace; the
+// address keeps it, new conversations of others stay out, and the chip
+// widens the list again.
+func TestInbox_TheListNarrowsToAnAccountOrAWorkspace_I1(t *testing.T) {
+	s := newSite(t)
+	s.inboxAgent("", "sam@acme.com", "Sam", "agent")
+	start := func(user, account, workspace, text string) {
+		info := `{"user_ref":"` + user + `","user_traits":{"display_name":"` + user + `"},"account_ref":"` + account + `","account_traits":{"display_name":"` + account + ` Inc"}`
+		if workspace != "" {
+			info += `,"workspace_ref":"` + workspace + `"`
+		}
+		s.visitorSays(s.widgetSession(map[string]any{"session_token": s.mintFull(info + "}")}), text)
+	}
+	start("ada", "acme.com", "support", "Ada of Acme support asks")
+	start("bob", "acme.com", "billing", "Bob of Acme billing asks")
+	start("cy", "globex.com", "", "Cy of Globex asks")
+	inbox := browsertest.New(t)
+	inboxLogin(t, inbox, s.kith.URL, "sam@acme.com")
+	rows := func() string {
+		return strings.Join(browsertest.Eval[[]string](inbox, `[...document.querySelectorAll("#conversation-list .row .row-name")].map((e) => e.textContent).sort()`), ",")
+	}
+	waitRows := func(what, want string) {
+		t.Helper()
+		inbox.WaitFor(what, `[...document.querySelectorAll("#conversation-list .row .row-name")].map((e) => e.textContent).sort().join(",") === `+jsString(want), uiWait)
+	}
+	waitRows("every conversation", "ada,bob,cy")
+
+	// The account, from Ada's panel.
+	inboxOpen(inbox, "Ada of Acme support asks")
+	inbox.WaitFor("the account in the panel", `document.querySelector("#user-panel button[aria-label='List the conversations of account acme.com Inc']")`, uiWait)
+	inbox.Do(`document.querySelector("#user-panel button[aria-label='List the conversations of account acme.com Inc']").click()`)
+	waitRows("the account's conversations", "ada,bob")
+	inboxHas(inbox, "the chip", ".filter-chips .narrowed", "Account: acme.com Inc")
+	if !browsertest.Eval[bool](inbox, `new URLSearchParams(location.search).get("account_id").startsWith("acc_")`) {
+		t.Errorf("the address does not keep the account: %s", browsertest.Eval[string](inbox, `location.href`))
+	}
+	// Live: another account's new conversation stays out, this one's comes in.
+	start("dan", "globex.com", "", "Dan of Globex asks")
+	start("eve", "acme.com", "", "Eve of Acme asks")
+	waitRows("Eve's conversation, live", "ada,bob,eve")
+	// A reload keeps the view.
+	inbox.Navigate(browsertest.Eval[string](inbox, `location.href`))
+	waitRows("the account's conversations after a reload", "ada,bob,eve")
+	inboxHas(inbox, "the chip after a reload", ".filter-chips .narrowed", "Account: acme.com Inc")
+	inboxScreenshot(t, inbox, "inbox-narrowed.png")
+	checkContrast(t, inbox, "a list narrowed to an account")
+
+	// The chip widens the list again.
+	inbox.Do(`document.querySelector(".filter-chips .chip-x").click()`)
+	waitRows("every conversation again", "ada,bob,cy,dan,eve")
+	if browsertest.Eval[bool](inbox, `!document.querySelector(".filter-chips").hidden`) {
+		t.Error("the chips stay after the list was widened")
+	}
+
+	// A workspace, from Bob's panel.
+	inboxOpen(inbox, "Bob of Acme billing asks")
+	inbox.WaitFor("the workspace in the panel", `document.querySelector("#user-panel button[aria-label='List the conversations of workspace billing']")`, uiWait)
+	inbox.Do(`document.querySelector("#user-panel button[aria-label='List the conversations of workspace billing']").click()`)
+	waitRows("the workspace's conversations", "bob")
+	inboxHas(inbox, "the chip", ".filter-chips .narrowed", "Workspace: billing")
+	if got := rows(); got != "bob" {
+		t.Fatalf("narrowed to billing the list shows %s", got)
+	}
+}

@@ -25,6 +25,11 @@ export interface Filter {
   unread: boolean;
   q: string;
   sort: "recent" | "waiting";
+  /** The conversations of one account's users: its id, and its name to show. */
+  account: string;
+  accountName: string;
+  /** The conversations of one workspace, by its ref. */
+  workspace: string;
 }
 
 export type PageName = "inbox" | "agents" | "sessions" | "apps";
@@ -40,7 +45,7 @@ export function newer(a: string, b: string): boolean {
 }
 
 export function defaultFilter(): Filter {
-  return { status: "open", assignee: "all", trust: "", unread: false, q: "", sort: "recent" };
+  return { status: "open", assignee: "all", trust: "", unread: false, q: "", sort: "recent", account: "", accountName: "", workspace: "" };
 }
 
 export class App {
@@ -215,6 +220,9 @@ export class App {
     f.unread = p.get("unread") === "1";
     f.q = p.get("q") || "";
     f.sort = p.get("sort") === "waiting" ? "waiting" : "recent";
+    f.account = p.get("account_id") || "";
+    f.accountName = f.account ? p.get("account") || "" : "";
+    f.workspace = p.get("workspace") || "";
     this.filter = f;
     if (id !== this.openId) this.select(id);
   }
@@ -236,6 +244,9 @@ export class App {
       unread: f.unread ? "1" : "",
       sort: f.sort === "recent" ? "" : f.sort,
       q: f.q,
+      account_id: f.account,
+      account: f.account ? f.accountName : "",
+      workspace: f.workspace,
     });
     if (page !== "inbox") return "/inbox/settings/" + page;
     return (id ? "/inbox/c/" + encodeURIComponent(id) : "/inbox") + q;
@@ -301,6 +312,8 @@ export class App {
       unread: f.unread ? "true" : "",
       sort: f.sort,
       q: f.q.trim(),
+      account_id: f.account,
+      workspace: f.workspace,
       cursor,
       limit: PAGE_SIZE,
     });
@@ -386,6 +399,8 @@ export class App {
     if (f.assignee === "none" && it.assignee_id) return false;
     if (f.assignee !== "all" && f.assignee !== "me" && f.assignee !== "none" && it.assignee_id !== f.assignee) return false;
     if (f.trust && it.user.trust !== f.trust) return false;
+    if (f.account && it.user.account_id !== f.account) return false;
+    if (f.workspace && it.workspace_ref !== f.workspace) return false;
     if (f.unread && it.unread <= 0 && it.id !== this.openId) return false;
     if (f.q.trim()) {
       const q = f.q.trim().toLowerCase();

@@ -59,6 +59,8 @@ export interface ListUser {
   trust: Trust;
   email: string | null;
   user_ref: string | null;
+  /** The user's account, which the account filter picks. */
+  account_id: string | null;
 }
 
 export interface Item {

@@ -1,5 +1,6 @@
-// The middle pane: the search box, the order, and the conversations of the
-// current view, each with its user's name and trust badge, the last
+// The middle pane: the search box, the order, the account or workspace the
+// view is narrowed to (set from the user panel), and the conversations of
+// the current view, each with its user's name and trust badge, the last
 // message, when, whether it is unread and who it is assigned to; keyset
 // paging by "Load more".
 
@@ -19,6 +20,7 @@ export class ListView {
   private status = h("div", { class: "conn", role: "status" });
   private ul = h("ul", { class: "convs", id: "conversation-list", "aria-labelledby": "list-title" });
   private more = h("div", { class: "list-more" });
+  private chips = h("div", { class: "filter-chips", role: "group", "aria-label": "Narrowed to" });
   private timer = 0;
 
   constructor(app: App) {
@@ -87,6 +89,7 @@ export class ListView {
         this.search,
         h("kbd", { class: "search-kbd", "aria-hidden": "true" }, "/"),
       ),
+      this.chips,
       this.status,
       h("div", { class: "list-scroll" }, this.ul, this.more),
     );
@@ -100,7 +103,14 @@ export class ListView {
     if (assigned) parts.push(assigned);
     if (f.unread) parts.push("Unread");
     if (f.trust) parts.push(trustNames[f.trust]);
+    if (f.account) parts.push(f.accountName || "One account");
+    if (f.workspace) parts.push(f.workspace);
     fill(this.heading, parts.join(" · "));
+    const chips: HTMLElement[] = [];
+    if (f.account) chips.push(chip("Account", f.accountName || "one account", () => app.setFilter({ account: "", accountName: "" })));
+    if (f.workspace) chips.push(chip("Workspace", f.workspace, () => app.setFilter({ workspace: "" })));
+    fill(this.chips, chips);
+    this.chips.hidden = chips.length === 0;
     if (document.activeElement !== this.search && this.search.value !== f.q) this.search.value = f.q;
     this.sort.value = f.sort;
 
@@ -204,6 +214,17 @@ export class ListView {
     this.search.select();
     swallowShortcut(this.search, shortcut);
   }
+}
+
+/** What the list is narrowed to, with a button that widens it again. */
+function chip(kind: string, value: string, clear: () => void): HTMLElement {
+  return h(
+    "span",
+    { class: "narrowed" },
+    icon(icons.building),
+    h("span", { class: "chip-text" }, kind + ": ", h("strong", null, value)),
+    h("button", { type: "button", class: "chip-x", "aria-label": "Show every " + kind.toLowerCase() + ", not only " + value, title: "Show every " + kind.toLowerCase(), onclick: clear }, icon(icons.close)),
+  );
 }
 
 function cssEscape(s: string): string {

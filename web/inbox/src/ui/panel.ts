@@ -7,7 +7,7 @@
 
 import type { App } from "../app";
 import { message } from "../api";
-import { ago, avatar, fill, full, h, icon, icons, keepFocus, short, time, type Child } from "../dom";
+import { ago, avatar, fill, full, h, icon, icons, isPhone, keepFocus, short, time, type Child } from "../dom";
 import type { IdentityEvent, Item, UserAnswer, WidgetSession } from "../types";
 import { badge, keyLabel, methodWords, verificationOf } from "../trust";
 import { confirmDialog } from "./menu";
@@ -107,6 +107,26 @@ export class PanelView {
     );
   }
 
+  /** A button that narrows the list to the conversations of an account or workspace. */
+  private narrow(what: string, run: () => void): HTMLElement {
+    return h(
+      "button",
+      {
+        type: "button",
+        class: "btn small ghost narrow",
+        "aria-label": "List the conversations of " + what,
+        title: "List the conversations of " + what,
+        onclick: () => {
+          run();
+          // A phone shows one pane: the narrowed list is the one to see.
+          if (isPhone()) this.app.openConversation(null);
+        },
+      },
+      icon(icons.inbox),
+      "Conversations",
+    );
+  }
+
   private identifiers(a: UserAnswer): HTMLElement | null {
     const u = a.user;
     const rows: Child[] = [];
@@ -114,8 +134,25 @@ export class PanelView {
     if (u.email) rows.push(dt("Email"), h("dd", u.trust === "verified" ? null : { class: "unverified" }, u.email, u.trust === "verified" ? h("span", { class: "tag ok" }, "verified") : h("span", { class: "tag warn" }, "claimed")));
     if (u.unverified_email) rows.push(dt("Email"), h("dd", { class: "unverified" }, u.unverified_email, h("span", { class: "tag warn" }, "unverified")));
     for (const p of u.phone_numbers || []) rows.push(dt("Phone"), h("dd", null, p));
-    if (u.account) rows.push(dt("Account"), h("dd", null, u.account.display_name || u.account.account_ref, u.account.display_name && u.account.account_ref ? h("span", { class: "muted" }, " · " + u.account.account_ref) : null));
-    for (const w of u.workspaces || []) rows.push(dt("Workspace"), h("dd", null, w.display_name || w.workspace_ref, w.display_name && w.workspace_ref ? h("span", { class: "muted" }, " · " + w.workspace_ref) : null));
+    const acc = u.account;
+    if (acc) {
+      const name = acc.display_name || acc.account_ref;
+      rows.push(
+        dt("Account"),
+        h("dd", { class: "with-filter" }, h("span", null, name, acc.display_name && acc.account_ref ? h("span", { class: "muted" }, " · " + acc.account_ref) : null), this.narrow("account " + name, () => this.app.setFilter({ account: acc.id, accountName: name }))),
+      );
+    }
+    for (const w of u.workspaces || []) {
+      rows.push(
+        dt("Workspace"),
+        h(
+          "dd",
+          { class: "with-filter" },
+          h("span", null, w.display_name || w.workspace_ref, w.display_name && w.workspace_ref ? h("span", { class: "muted" }, " · " + w.workspace_ref) : null),
+          this.narrow("workspace " + (w.display_name || w.workspace_ref), () => this.app.setFilter({ workspace: w.workspace_ref })),
+        ),
+      );
+    }
     rows.push(dt("User id"), h("dd", null, h("code", { class: "key" }, u.id)));
     return section("Identifiers", h("dl", { class: "kv" }, rows));
   }

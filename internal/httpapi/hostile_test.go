@@ -340,14 +340,14 @@ func TestHostile_OneSessionHoldsFewSockets_F8(t *testing.T) {
 	}
 	// Another session of the same device gets the device's last place.
 	b := newVisitor(t, e, "127.0.0.1", a.device)
-	e.DialEvents(b.session, 0)
+	e.DialEventsWhenFree(b.session)
 	if _, code := e.TryDialEvents(b.session); code != 4029 {
 		t.Fatalf("a fourth socket for a device capped at 3 closed with %d, want 4029", code)
 	}
 	// The address holds 3 now; one more device takes the 4th, and then
 	// the handshake itself is refused.
 	c := newVisitor(t, e, "127.0.0.1", "")
-	e.DialEvents(c.session, 0)
+	e.DialEventsWhenFree(c.session)
 	r := kithtest.Do(t, e.Server.URL, "GET", "/widget/v1/events?app_id="+e.App.ID,
 		map[string]string{"Connection": "Upgrade", "Upgrade": "websocket"}, nil)
 	wantSpent(t, r, "sockets open at once")

@@ -122,16 +122,53 @@ func (e *Env) DialEventsFor(appID, session string, after int64) *Events {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	url := "ws" + strings.TrimPrefix(e.Server.URL, "http") + "/widget/v1/events?app_id=" + appID
-	conn, _, err := websocket.Dial(ctx, url, nil)
+	conn, _, err := websocket.Dial(ctx, e.eventsURL(appID), nil)
 	if err != nil {
 		e.t.Fatalf("dial the live events: %v", err)
 	}
+	return e.auth(conn, session, after)
+}
+
+// DialEventsWhenFree is DialEvents for a test that has just had sockets
+// refused: their handlers release their places a moment after the client
+// hears the close, so a handshake refused for want of room (429) is tried
+// again for a while.
+func (e *Env) DialEventsWhenFree(session string) *Events {
+	e.t.Helper()
+	return e.auth(e.dialWhenFree(), session, 0)
+}
+
+// dialWhenFree opens a live-event socket of the app, trying again for a
+// while when the handshake is refused for want of room (429).
+func (e *Env) dialWhenFree() *websocket.Conn {
+	e.t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		conn, resp, err := websocket.Dial(ctx, e.eventsURL(e.App.ID), nil)
+		cancel()
+		if err == nil {
+			return conn
+		}
+		if resp == nil || resp.StatusCode != http.StatusTooManyRequests || time.Now().After(deadline) {
+			e.t.Fatalf("dial the live events: %v", err)
+		}
+	}
+}
+
+func (e *Env) eventsURL(appID string) string {
+	return "ws" + strings.TrimPrefix(e.Server.URL, "http") + "/widget/v1/events?app_id=" + appID
+}
+
+// auth authenticates a live-event socket and waits for its ready message.
+func (e *Env) auth(conn *websocket.Conn, session string, after int64) *Events {
+	e.t.Helper()
 	e.t.Cleanup(func() { conn.CloseNow() })
 	conn.SetReadLimit(1 << 20)
 	ev := &Events{t: e.t, conn: conn}
-	auth, _ := json.Marshal(map[string]any{"type": "auth", "session": session, "after": after})
-	if err := conn.Write(ctx, websocket.MessageText, auth); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	msg, _ := json.Marshal(map[string]any{"type": "auth", "session": session, "after": after})
+	if err := conn.Write(ctx, websocket.MessageText, msg); err != nil {
 		e.t.Fatalf("send auth: %v", err)
 	}
 	if m := ev.Next(10 * time.Second); m["type"] != "ready" {
@@ -142,16 +179,13 @@ func (e *Env) DialEventsFor(appID, session string, after int64) *Events {
 
 // TryDialEvents connects to the live events of a session and
 // authenticates: it returns the socket once the server says it is ready,
-// or else the close code the server answered with.
+// or else the close code the server answered with. A handshake refused
+// for want of room is tried again for a while, as by DialEventsWhenFree.
 func (e *Env) TryDialEvents(session string) (*Events, websocket.StatusCode) {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	url := "ws" + strings.TrimPrefix(e.Server.URL, "http") + "/widget/v1/events?app_id=" + e.App.ID
-	conn, _, err := websocket.Dial(ctx, url, nil)
-	if err != nil {
-		e.t.Fatalf("dial the live events: %v", err)
-	}
+	conn := e.dialWhenFree()
 	e.t.Cleanup(func() { conn.CloseNow() })
 	ev := &Events{t: e.t, conn: conn}
 	auth, _ := json.Marshal(map[string]any{"type": "auth", "session": session})

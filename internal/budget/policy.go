@@ -30,6 +30,7 @@ type Policy struct {
 	MessageBytes  Scopes // the bytes of those messages
 	Identity      Scopes // updateIdentity calls
 	Reads         Scopes // read markers
+	Typing        Scopes // typing indicators (the widget sends one every few seconds while its visitor writes)
 	Sockets       Caps   // live-event sockets open at once
 	SocketOpens   Scopes // sockets opened (Session and Device are not used: the session is known after the upgrade)
 }
@@ -47,6 +48,7 @@ func DefaultPolicy() Policy {
 		MessageBytes:  Scopes{Session: kib(64), Device: kib(128), Address: kib(1024), App: kib(32 << 10)},
 		Identity:      Scopes{Session: perMin(10), Device: perMin(20), Address: perMin(100), App: perMin(4000)},
 		Reads:         Scopes{Session: perMin(60), Device: perMin(120), Address: perMin(1000), App: perMin(40000)},
+		Typing:        Scopes{Session: perMin(30), Device: perMin(60), Address: perMin(600), App: perMin(60000)},
 		Sockets:       Caps{Session: 4, Device: 8, Address: 200, App: 50000},
 		SocketOpens:   Scopes{Address: perMin(120), App: perMin(12000)},
 	}
@@ -77,7 +79,7 @@ func (p *Policy) Names() []string {
 func (p *Policy) rates() map[string]*Scopes {
 	return map[string]*Scopes{
 		"sessions": &p.Sessions, "conversations": &p.Conversations, "messages": &p.Messages,
-		"message_bytes": &p.MessageBytes, "identity": &p.Identity, "reads": &p.Reads, "socket_opens": &p.SocketOpens,
+		"message_bytes": &p.MessageBytes, "identity": &p.Identity, "reads": &p.Reads, "typing": &p.Typing, "socket_opens": &p.SocketOpens,
 	}
 }
 

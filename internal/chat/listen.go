@@ -99,10 +99,12 @@ func (l *Listener) next(ctx context.Context) (*kith.LiveEvent, error) {
 		if err != nil {
 			return nil, err
 		}
-		if e.ID <= l.after {
-			continue // replayed already, or from before the cursor
-		}
-		l.after = e.ID
+		if e.ID != 0 {
+			if e.ID <= l.after {
+				continue // replayed already, or from before the cursor
+			}
+			l.after = e.ID
+		} // else announced, not stored (a typing indicator): heard now or never
 		ok, err := l.hears(ctx, e)
 		if err != nil {
 			return nil, err

@@ -16,7 +16,7 @@ import (
 // browser writes, one bucket per widget session, device, client address
 // and app.
 type budgets struct {
-	sessions, conversations, messages, messageBytes, identity, reads, socketOpens scoped
+	sessions, conversations, messages, messageBytes, identity, reads, typing, socketOpens scoped
 	// sockets count the sockets open at once, by scope.
 	sockets struct{ session, device, address, app *budget.Slots }
 }
@@ -36,7 +36,7 @@ func newBudgets(p budget.Policy, now func() time.Time) *budgets {
 	b := &budgets{
 		sessions: mk("widget sessions", p.Sessions), conversations: mk("conversations", p.Conversations),
 		messages: mk("messages", p.Messages), messageBytes: mk("message bytes", p.MessageBytes),
-		identity: mk("identity updates", p.Identity), reads: mk("read markers", p.Reads),
+		identity: mk("identity updates", p.Identity), reads: mk("read markers", p.Reads), typing: mk("typing indicators", p.Typing),
 		socketOpens: mk("sockets opened", p.SocketOpens),
 	}
 	b.sockets.session, b.sockets.device = budget.NewSlots(p.Sockets.Session), budget.NewSlots(p.Sockets.Device)

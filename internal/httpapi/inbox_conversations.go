@@ -251,6 +251,16 @@ func (s *Server) inboxChange(w http.ResponseWriter, r *http.Request) error {
 	return s.inboxItem(w, r, http.StatusOK, c.ID)
 }
 
+// inboxTyping tells the visitor and the other agents that the agent is
+// writing a reply (I1). The inbox never sends it for a private note.
+func (s *Server) inboxTyping(w http.ResponseWriter, r *http.Request) error {
+	if err := s.chat.AgentTyping(r.Context(), inboxCaller(r).Agent, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 func (s *Server) inboxRead(w http.ResponseWriter, r *http.Request) error {
 	if err := s.chat.MarkAgentRead(r.Context(), inboxCaller(r).Agent, r.PathValue("id")); err != nil {
 		return err

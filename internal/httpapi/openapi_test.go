@@ -805,7 +805,7 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 	tight := c.with(oaServer(t, Config{Store: st, Budgets: &budget.Policy{
 		Sessions: budget.Scopes{Address: one}, Conversations: budget.Scopes{Session: one},
 		Messages: budget.Scopes{Session: budget.Rate{Burst: 2, Per: time.Hour}}, Identity: budget.Scopes{Session: one},
-		Reads: budget.Scopes{Session: one}, SocketOpens: budget.Scopes{Address: one}}}))
+		Reads: budget.Scopes{Session: one}, Typing: budget.Scopes{Session: one}, SocketOpens: budget.Scopes{Address: one}}}))
 	start := map[string]any{"app_id": app.ID}
 	tightSession := "Bearer " + oaString(t, tight.do(docCall{method: "POST", path: "/widget/v1/sessions", body: start, want: 201}), "session")
 	tight.do(docCall{method: "POST", path: "/widget/v1/sessions", body: start, want: 429, code: kith.CodeRateLimited})
@@ -826,6 +826,9 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 		want: 429, code: kith.CodeRateLimited})
 	tight.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/read", id: tightConv, token: tightSession, want: 204})
 	tight.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/read", id: tightConv, token: tightSession, want: 429,
+		code: kith.CodeRateLimited})
+	tight.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/typing", id: tightConv, token: tightSession, want: 204})
+	tight.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/typing", id: tightConv, token: tightSession, want: 429,
 		code: kith.CodeRateLimited})
 	tight.dial("app_id="+app.ID, "")
 	tight.do(docCall{method: "GET", path: "/widget/v1/events", query: "app_id=" + app.ID, want: 429, code: kith.CodeRateLimited,
@@ -898,6 +901,30 @@ func TestOpenAPI_ResponsesMatchSchemas(t *testing.T) {
 	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/read", id: inboxConv, want: 401, code: kith.CodeLoginRequired})
 	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/read", id: inboxConv, header: agentCookie, origin: "https://evil.example",
 		want: 403, code: kith.CodeCrossOrigin})
+	// Typing indicators (I1): the visitor's widget hears the agent's,
+	// announced with id 0, named but without the agent's id.
+	visitorLive := c.dial("app_id="+app.ID, "")
+	visitorLive.send(map[string]any{"type": "auth", "session": oaString(t, visitor, "session"), "after": 0})
+	visitorLive.next("LiveReady")
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/typing", id: inboxConv, header: agentCookie, want: 204})
+	for i := 0; ; i++ {
+		if e := visitorLive.next("LiveEvent"); e["kind"] == "typing.agent" {
+			if e["id"] != 0.0 || e["conversation_id"] != inboxConv || e["author_name"] == nil || e["author_id"] != nil {
+				t.Errorf("the agent's typing, as the widget hears it: %v", e)
+			}
+			break
+		}
+		if i == 20 {
+			t.Fatal("live events: the widget did not hear the agent typing")
+		}
+	}
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/typing", id: missingInboxConv, header: agentCookie, want: 404, code: kith.CodeNotFound})
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/typing", id: inboxConv, want: 401, code: kith.CodeLoginRequired})
+	c.do(docCall{method: "POST", path: "/inbox/api/conversations/{id}/typing", id: inboxConv, header: agentCookie, origin: "https://evil.example",
+		want: 403, code: kith.CodeCrossOrigin})
+	c.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/typing", id: inboxConv, token: visitorSession, want: 204})
+	c.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/typing", id: missingInboxConv, token: visitorSession, want: 404,
+		code: kith.CodeNotFound})
 	inboxUser := oaString(t, item["user"].(map[string]any), "id")
 	panel := c.do(docCall{method: "GET", path: "/inbox/api/users/{id}", id: inboxUser, header: agentCookie, want: 200})
 	c.do(docCall{method: "GET", path: "/inbox/api/users/{id}", id: "usr_nope", header: agentCookie, want: 404, code: kith.CodeNotFound})

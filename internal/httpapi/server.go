@@ -183,6 +183,7 @@ func (s *Server) routes(reg *prometheus.Registry, cfg Config) http.Handler {
 	handle("GET /widget/v1/conversations/{id}/messages", s.widget(s.widgetMessages))
 	handle("POST /widget/v1/conversations/{id}/messages", s.widget(s.widgetSend))
 	handle("POST /widget/v1/conversations/{id}/read", s.widget(s.widgetRead))
+	handle("POST /widget/v1/conversations/{id}/typing", s.widget(s.widgetTyping))
 	handle("GET /widget/v1/events", s.widgetEvents)
 
 	// Server API (scope api).
@@ -261,6 +262,7 @@ func (s *Server) routes(reg *prometheus.Registry, cfg Config) http.Handler {
 	handle("POST /inbox/api/conversations/{id}/messages", s.inbox(s.inboxReply))
 	handle("POST /inbox/api/conversations/{id}/notes", s.inbox(s.inboxNote))
 	handle("POST /inbox/api/conversations/{id}/read", s.inbox(s.inboxRead))
+	handle("POST /inbox/api/conversations/{id}/typing", s.inbox(s.inboxTyping))
 	handle("GET /inbox/api/users/{id}", s.inbox(s.inboxUser))
 	handle("DELETE /inbox/api/users/{id}/widget-sessions", s.inbox(s.inboxRevokeUserWidgetSessions))
 	handle("DELETE /inbox/api/widget-sessions/{id}", s.inbox(s.inboxRevokeWidgetSession))

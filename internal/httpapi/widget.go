@@ -353,6 +353,20 @@ func (s *Server) widgetSend(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// widgetTyping tells the agents that the visitor is writing (I1). The
+// widget sends it every few seconds while they do.
+func (s *Server) widgetTyping(w http.ResponseWriter, r *http.Request) error {
+	c := widgetCaller(r)
+	if err := s.chargeWrite(r, c, []scoped{s.budgets.typing}, 0); err != nil {
+		return err
+	}
+	if err := s.chat.UserTyping(r.Context(), c, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 func (s *Server) widgetRead(w http.ResponseWriter, r *http.Request) error {
 	c := widgetCaller(r)
 	if err := s.chargeWrite(r, c, []scoped{s.budgets.reads}, 0); err != nil {

@@ -172,3 +172,36 @@ func TestMayHearOnceItsUserIsMade_OnlyAVisitorsOwnDevicesUnverifiedEvents_M6_V3(
 		})
 	}
 }
+
+// TestCanHear_OnlyWidgetKindsAboutWhatItMaySee_I1_V5: a widget hears the
+// messages and an agent's typing about a conversation it may see, its own
+// session's end, and nothing of agents' own (notes, state, a visitor's
+// typing), even about its own conversation.
+func TestCanHear_OnlyWidgetKindsAboutWhatItMaySee_I1_V5(t *testing.T) {
+	v := identity.Viewer{AppID: "a", UserID: "u", DeviceID: "d1", Trust: kith.TrustAnonymous}
+	about := func(kind kith.LiveEventKind, user, device string) *kith.LiveEvent {
+		return &kith.LiveEvent{AppID: "a", Kind: kind, UserID: user, DeviceID: device}
+	}
+	tests := []struct {
+		name string
+		e    *kith.LiveEvent
+		want bool
+	}{
+		{"a message of its conversation", about(kith.LiveMessageCreated, "u", "d1"), true},
+		{"an agent typing in its conversation", about(kith.LiveAgentTyping, "u", "d1"), true},
+		{"V5 an agent typing in another device's conversation", about(kith.LiveAgentTyping, "u", "d2"), false},
+		{"V5 an agent typing in another user's conversation", about(kith.LiveAgentTyping, "x", "d1"), false},
+		{"I1 a visitor typing, even itself", about(kith.LiveUserTyping, "u", "d1"), false},
+		{"I1 a private note of its conversation", about(kith.LiveNoteCreated, "u", "d1"), false},
+		{"I1 agents' state of its conversation", about(kith.LiveConversationChanged, "u", "d1"), false},
+		{"its own session's end", &kith.LiveEvent{AppID: "a", Kind: kith.LiveSessionRevoked, SessionID: "s1"}, true},
+		{"another session's end", &kith.LiveEvent{AppID: "a", Kind: kith.LiveSessionRevoked, SessionID: "s2"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := identity.CanHear(v, "s1", tt.e); got != tt.want {
+				t.Fatalf("CanHear = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

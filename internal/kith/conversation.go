@@ -117,6 +117,10 @@ const (
 	LiveMessageCreated      LiveEventKind = "message.created"
 	LiveConversationUpdated LiveEventKind = "conversation.updated"
 	LiveSessionRevoked      LiveEventKind = "session.revoked"
+	// LiveAgentTyping says an agent is writing a reply in the
+	// conversation. Like every typing indicator it is announced, not
+	// stored: it has no id, and a replay never has it.
+	LiveAgentTyping LiveEventKind = "typing.agent"
 )
 
 // The changes only agents hear about: they name no user, device or
@@ -133,11 +137,14 @@ const (
 	// process. It is announced, not stored: it has no id, and a replay
 	// never has it (a reconnecting inbox must log in again anyway).
 	LiveAgentSessionsEnded LiveEventKind = "agent_sessions.ended"
+	// LiveUserTyping says the visitor is writing in the conversation.
+	// Announced, not stored, as LiveAgentTyping.
+	LiveUserTyping LiveEventKind = "typing.user"
 )
 
 // ForWidgets reports whether widgets may ever hear events of the kind.
 func (k LiveEventKind) ForWidgets() bool {
-	return k == LiveMessageCreated || k == LiveConversationUpdated || k == LiveSessionRevoked
+	return k == LiveMessageCreated || k == LiveConversationUpdated || k == LiveSessionRevoked || k == LiveAgentTyping
 }
 
 // LiveEvent is one change, as the widget hears of it, with what it takes to

@@ -829,3 +829,47 @@ func TestInbox_TheListNarrowsToAnAccountOrAWorkspace_I1(t *testing.T) {
 		t.Fatalf("narrowed to billing the list shows %s", got)
 	}
 }
+
+// TestInbox_TypingShowsBothWaysButNeverForANote_I1: the visitor's typing
+// shows in the inbox's thread and list; the agent's reply shows as typing
+// in the widget, with the agent's name, until it arrives; a private note
+// being written is never announced to the widget.
+func TestInbox_TypingShowsBothWaysButNeverForANote_I1(t *testing.T) {
+	s := newSite(t)
+	s.inboxAgent("", "ada@acme.com", "Ada Lovelace", "admin")
+	s.page("/recorded", vendorPage{tmpl: "recorded", config: func(*http.Request) map[string]any { return map[string]any{"app_id": s.appID} }})
+	inbox, visitor := browsertest.New(t), browsertest.New(t)
+	inboxLogin(t, inbox, s.kith.URL, "ada@acme.com")
+	s.visit(visitor, "/recorded")
+	say(visitor, "Is my order late?")
+	inboxOpen(inbox, "Is my order late?")
+
+	// The visitor writes, and the agent sees it in the thread and the list.
+	visitor.Do(widgetJS(`root.querySelector("textarea").focus()`))
+	visitor.Keys("It was due")
+	inbox.WaitFor("the visitor typing in the thread", `document.querySelector("#typing-line").textContent.endsWith("is typing…")`, uiWait)
+	inboxHas(inbox, "the visitor typing in the list", "#conversation-list .row .row-preview.typing", "Typing…")
+	inboxScreenshot(t, inbox, "inbox-typing.png")
+
+	// A note being written announces nothing: once the widget has the
+	// reply sent after it (not from the composer), anything the note sent
+	// would have come before.
+	inboxWrite(inbox, "n", "Courier lost it, refund quietly")
+	s.agentReply("Checking with the courier now.")
+	waitText(visitor, "the reply after the note", "Checking with the courier now.")
+	if heard := browsertest.Eval[string](visitor, `JSON.stringify(kithHeard)`); strings.Contains(heard, "typing.agent") {
+		t.Fatal("writing a private note was announced to the widget as typing")
+	}
+
+	// A reply being written shows in the widget with the agent's name,
+	// and its arrival ends it.
+	inbox.Do(`document.activeElement && document.activeElement.blur()`)
+	inbox.Keys("r")
+	inbox.WaitFor("the composer", `document.activeElement === document.querySelector("#composer-text")`, uiWait)
+	inbox.Keys("It left the depot")
+	visitor.WaitFor("the agent typing in the widget", widgetJS(`!root.querySelector(".typing").hidden && root.querySelector(".typing").textContent === "Ada Lovelace is typing…"`), uiWait)
+	screenshot(t, visitor, "widget-typing.png")
+	inbox.Keys(" this morning.\r")
+	waitText(visitor, "the reply", "It left the depot this morning.")
+	visitor.WaitFor("the indicator to end with the reply", widgetJS(`root.querySelector(".typing").hidden`), uiWait)
+}

@@ -8,6 +8,7 @@ import { h, isPhone } from "./dom";
 import { Live } from "./live";
 import { alert, askPermission, title, unlockAudio } from "./notify";
 import { loadPrefs, savePrefs, type Prefs } from "./prefs";
+import { ANNOUNCE_EVERY, Typing, VISITOR } from "./typing";
 import type { Counts, Item, LiveEvent, Me, Message, Note, Page, Presence, Status, TeamMember, Thread, ThreadItem, Trust, UserAnswer } from "./types";
 import { Keyboard } from "./ui/keys";
 import { ListView } from "./ui/list";
@@ -72,6 +73,9 @@ export class App {
   mode: "reply" | "note" = "reply";
 
   page: PageName = "inbox";
+  /** Who is writing where: visitors, and the other agents' replies. */
+  readonly typing = new Typing((cid) => this.typingChanged(cid));
+  private typingSent = { id: "", at: 0 };
   /** Whether the user panel shows beside a narrower thread (and as a drawer on a phone). */
   panelOpen = window.matchMedia("(min-width: 1200px)").matches;
   connection: "connecting" | "up" | "down" = "connecting";
@@ -180,6 +184,7 @@ export class App {
     this.stopped = true;
     this.live.stop();
     this.keyboard.stop();
+    this.typing.clear();
     clearInterval(this.presenceTimer);
     clearTimeout(this.countsTimer);
     for (const f of this.cleanups) f();
@@ -548,6 +553,24 @@ export class App {
       .catch(() => undefined);
   }
 
+  /**
+   * Tells the visitor and the other agents that this agent writes a reply
+   * in the open conversation, at most every few seconds. Only the Reply
+   * mode calls it: a note is never announced. A lost one is no harm.
+   */
+  announceTyping(): void {
+    const id = this.openId;
+    const now = Date.now();
+    if (!id || (this.typingSent.id === id && now - this.typingSent.at < ANNOUNCE_EVERY)) return;
+    this.typingSent = { id, at: now };
+    post("/conversations/" + encodeURIComponent(id) + "/typing").catch(() => undefined);
+  }
+
+  private typingChanged(cid: string): void {
+    if (this.openId === cid) this.threadView.renderTyping();
+    if (this.items.some((x) => x.id === cid)) this.list.render();
+  }
+
   /** Sends the composer's text as a reply or a private note. */
   async send(body: string, mode: "reply" | "note"): Promise<void> {
     const id = this.openId;
@@ -748,6 +771,7 @@ export class App {
       case "message.created": {
         const m = e.message;
         if (!m) return;
+        this.typing.stop(cid, m.author === "user" ? VISITOR : this.authorId(m) || "");
         const isOpen = this.openId === cid;
         if (isOpen) this.addToThread({ type: "message", message: m });
         const known = this.known(cid);
@@ -776,6 +800,17 @@ export class App {
           if (isOpen) this.markRead();
         }
         this.refreshCounts();
+        return;
+      }
+      case "typing.user": {
+        if (!cid) return;
+        const it = this.known(cid);
+        this.typing.start(cid, VISITOR, (it && it.user.display_name) || "The visitor");
+        return;
+      }
+      case "typing.agent": {
+        if (!cid || !e.author_id || e.author_id === this.me.agent.id) return; // our own, from this or another tab
+        this.typing.start(cid, e.author_id, e.author_name || this.agentName(e.author_id));
         return;
       }
       case "note.created": {

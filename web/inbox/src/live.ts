@@ -117,7 +117,9 @@ export class Live {
         if (this.presence !== "online") this.sendPresence();
         this.hooks.ready(resumed);
       } else if (msg.type === "event") {
-        if (typeof msg.id === "number") {
+        // An id of 0 is announced, not stored (a typing indicator): it is
+        // never replayed, and moves no cursor.
+        if (typeof msg.id === "number" && msg.id !== 0) {
           if (msg.id <= this.cursor) return; // heard already
           this.cursor = msg.id;
         }

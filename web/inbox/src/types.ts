@@ -183,6 +183,9 @@ export interface LiveEvent {
   last_read_id?: string;
   by?: string;
   conversation?: Partial<Item>;
+  /** typing.agent: who writes a reply. */
+  author_id?: string;
+  author_name?: string;
 }
 
 /** An app's settings, by the names of `kith apps update --set`. */

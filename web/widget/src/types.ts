@@ -105,4 +105,6 @@ export interface LiveEvent {
   conversation_id?: string;
   message?: Message;
   conversation?: Conversation;
+  /** typing.agent: the name the agent's reply will be signed with. */
+  author_name?: string;
 }

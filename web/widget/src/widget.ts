@@ -23,6 +23,8 @@ const UNAVAILABLE = "Chat is not available right now. Please try again later.";
 const PRECHAT_REFUSED = "These details could not be used. Check them and try again.";
 
 const enc = encodeURIComponent;
+/** How often, at most, the widget tells the agents that its visitor is writing (ms). */
+const TYPING_EVERY = 3000;
 
 function sameUser(a: User, b: User): boolean {
   return a.id === b.id && a.trust === b.trust && a.display_name === b.display_name;
@@ -74,6 +76,8 @@ export class Widget {
   private messages: Message[] = [];
   private listView: ListView | null = null;
   private threadView: ThreadView | null = null;
+  /** When the visitor's typing was last announced. */
+  private typingSent = 0;
   private prechatView: PrechatView | null = null;
   private unread = 0;
   private refreshTimer = 0;
@@ -519,6 +523,8 @@ export class Widget {
   private onEvent(e: LiveEvent): void {
     if (e.kind === "message.created" && e.message) {
       this.onMessage(e.message);
+    } else if (e.kind === "typing.agent") {
+      if (e.conversation_id && e.conversation_id === this.current && this.threadView) this.threadView.showTyping(e.author_name || "Support");
     } else if (e.kind === "conversation.updated" && e.conversation) {
       const c = e.conversation;
       if (this.stale(c)) return;
@@ -717,6 +723,19 @@ export class Widget {
     if (this.threadView) this.threadView.append(m);
   }
 
+  /**
+   * Tells the agents that the visitor is writing, at most every few
+   * seconds; only in a conversation that exists (a first message makes
+   * it). A lost indicator is no harm: its failure is ignored.
+   */
+  private typing(): void {
+    const cid = this.current;
+    const now = Date.now();
+    if (!cid || now - this.typingSent < TYPING_EVERY) return;
+    this.typingSent = now;
+    this.api.post("/widget/v1/conversations/" + enc(cid) + "/typing").catch(() => undefined);
+  }
+
   private async send(body: string): Promise<boolean> {
     const g = this.gen;
     try {
@@ -806,7 +825,7 @@ export class Widget {
       sh.setView(this.listView.el);
     } else if (v === "thread") {
       this.threadView = new ThreadView(
-        { send: (body) => this.send(body) },
+        { send: (body) => this.send(body), typing: () => this.typing() },
         this.current ? null : "Send us a message and we will reply here.",
       );
       this.threadView.setMessages(this.messages);

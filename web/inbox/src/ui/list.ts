@@ -187,7 +187,9 @@ export class ListView {
             badge(it.user.trust, "small"),
             h("span", { class: "row-time" }, time(m ? m.created_at : it.updated_at, short(m ? m.created_at : it.updated_at))),
           ),
-          h("span", { class: "row-preview" }, unread ? sr(it.unread + " unread. ") : null, preview),
+          app.typing.visitor(it.id)
+            ? h("span", { class: "row-preview typing" }, unread ? sr(it.unread + " unread. ") : null, "Typing…")
+            : h("span", { class: "row-preview" }, unread ? sr(it.unread + " unread. ") : null, preview),
           h("span", { class: "row-meta" }, meta),
         ),
         unread ? h("span", { class: "unread-dot", "aria-hidden": "true", title: it.unread + " unread" }) : null,

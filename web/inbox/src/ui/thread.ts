@@ -24,6 +24,7 @@ export class ThreadView {
   private noteTab: HTMLButtonElement;
   private composerHint = h("span", { class: "composer-hint", id: "composer-hint" });
   private composerError = h("p", { class: "form-error", role: "alert" });
+  private typingEl = h("p", { class: "typing-line", "aria-live": "polite", id: "typing-line" });
   private body = h("div", { class: "thread-body" });
   private drafts = new Map<string, { reply: string; note: string }>();
   private lastDay = "";
@@ -59,6 +60,8 @@ export class ThreadView {
     this.textarea.addEventListener("input", () => {
       this.saveDraft();
       this.autosize();
+      // Only a reply is announced as it is written; a note never is.
+      if (this.app.mode === "reply" && this.textarea.value.trim()) this.app.announceTyping();
     });
     this.composer.addEventListener("submit", (e) => {
       e.preventDefault();
@@ -92,8 +95,9 @@ export class ThreadView {
       );
       return;
     }
-    if (!this.body.contains(this.composer)) fill(this.body, this.head, this.flashEl, this.scroller, this.composer);
+    if (!this.body.contains(this.composer)) fill(this.body, this.head, this.flashEl, this.scroller, this.typingEl, this.composer);
     this.renderHeader();
+    this.renderTyping();
     this.renderMode();
     if (app.threadError) {
       fill(this.scroller, h("div", { class: "thread-error" }, h("p", { role: "alert" }, app.threadError), h("button", { type: "button", class: "btn", onclick: () => app.openConversation(null) }, "Back to the list")));
@@ -113,6 +117,13 @@ export class ThreadView {
     fill(this.scroller, this.log);
     this.log.setAttribute("aria-busy", "false");
     this.scrollDown(true);
+  }
+
+  /** Says who else is writing in the open conversation. */
+  renderTyping(): void {
+    const line = this.app.openId ? this.app.typing.line(this.app.openId) : "";
+    this.typingEl.textContent = line;
+    this.typingEl.classList.toggle("on", line !== "");
   }
 
   // The header's controls are made once and kept: a live event redraws

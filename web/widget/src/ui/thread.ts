@@ -1,5 +1,6 @@
-// A thread: its messages in a live region (agent replies are announced) and
-// the composer (Enter sends, Shift+Enter makes a new line).
+// A thread: its messages in a live region (agent replies are announced),
+// who is writing a reply, and the composer (Enter sends, Shift+Enter makes
+// a new line).
 
 import type { Message } from "../types";
 import { clear, h, icon, icons, sr, when } from "./dom";
@@ -7,7 +8,12 @@ import { clear, h, icon, icons, sr, when } from "./dom";
 export interface ThreadHooks {
   /** Sends the text; resolves to false when it failed (the text stays). */
   send(body: string): Promise<boolean>;
+  /** The visitor is writing (called on each change of a non-empty draft). */
+  typing(): void;
 }
+
+/** How long "Sam is typing…" shows after the last word that Sam types: the server repeats it every few seconds while Sam writes. */
+const TYPING_SHOWN_FOR = 6000;
 
 export class ThreadView {
   readonly el: HTMLDivElement;
@@ -16,6 +22,8 @@ export class ThreadView {
   private note: HTMLParagraphElement;
   private sendButton: HTMLButtonElement;
   private hint: HTMLParagraphElement | null;
+  private typingEl: HTMLParagraphElement;
+  private typingTimer = 0;
   private busy = false;
   private hooks: ThreadHooks;
 
@@ -30,7 +38,10 @@ export class ThreadView {
         this.submit();
       }
     });
-    this.input.addEventListener("input", () => this.grow());
+    this.input.addEventListener("input", () => {
+      this.grow();
+      if (this.input.value.trim()) this.hooks.typing();
+    });
     this.sendButton = h("button", { type: "submit", class: "send", "aria-label": "Send message" }, icon(icons.send));
     this.note = h("p", { class: "note error", role: "alert", hidden: true });
     const form = h("form", { class: "composer" }, this.input, this.sendButton);
@@ -38,7 +49,8 @@ export class ThreadView {
       e.preventDefault();
       this.submit();
     });
-    this.el = h("div", { class: "body" }, this.log, this.note, form);
+    this.typingEl = h("p", { class: "typing", "aria-live": "polite", hidden: true });
+    this.el = h("div", { class: "body" }, this.log, this.typingEl, this.note, form);
   }
 
   setMessages(messages: Message[]): void {
@@ -49,10 +61,19 @@ export class ThreadView {
   }
 
   append(m: Message): void {
+    if (m.author === "agent") this.showTyping(null); // the reply ends it
     if (this.hint && this.hint.parentNode) this.log.removeChild(this.hint);
     const near = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 80;
     this.log.appendChild(bubble(m));
     this.scroll(near || m.author === "user");
+  }
+
+  /** Shows that an agent is writing a reply, for a few seconds; null hides it. */
+  showTyping(name: string | null): void {
+    clearTimeout(this.typingTimer);
+    this.typingEl.textContent = name ? name + " is typing…" : "";
+    this.typingEl.hidden = !name;
+    if (name) this.typingTimer = window.setTimeout(() => this.showTyping(null), TYPING_SHOWN_FOR);
   }
 
   showError(text: string | null): void {

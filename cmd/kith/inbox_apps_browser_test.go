@@ -233,6 +233,15 @@ func TestInbox_AnAdminManagesTheAppsSettingsAndKeys_I3(t *testing.T) {
 	ada.Navigate(s.kith.URL + "/inbox/settings/apps?app=" + s.appID + "&tab=fields")
 	ada.WaitFor("the same tab after a reload", `document.querySelector(".tabs a[data-tab=fields]") && document.querySelector(".tabs a[data-tab=fields]").getAttribute("aria-current") === "page" && document.querySelector("#custom-fields tr[data-field]")`, uiWait)
 
+	// On a phone: one column, every text still readable.
+	ada.Viewport(390, 844)
+	appTab(ada, "tokens", "tokens")
+	if overflow := browsertest.Eval[bool](ada, `document.documentElement.scrollWidth > window.innerWidth`); overflow {
+		t.Error("the tokens tab is wider than a phone")
+	}
+	inboxScreenshot(t, ada, "inbox-app-tokens-phone.png")
+	checkContrast(t, ada, "the tokens tab on a phone")
+
 	// An agent who is not an admin is told this is not for them, and the
 	// API refuses them.
 	sam := browsertest.New(t)

@@ -29,7 +29,11 @@ const PREFIX = "tnt__";
 
 function defineField(ctx: AppContext, reload: () => Promise<void>): void {
   const errors = new FormErrors();
-  const object = h("select", { class: "select", id: "field-object" }, OBJECTS.map(([v, text]) => h("option", { value: v }, text.slice(0, -1))));
+  const object = h(
+    "select",
+    { class: "select", id: "field-object" },
+    OBJECTS.map(([v, text]) => h("option", { value: v }, text.slice(0, -1))),
+  );
   const objectField = field("On", object);
   const name = h("input", { id: "field-name", class: "mono", autocomplete: "off", spellcheck: "false", maxlength: "64", placeholder: "plan" });
   const nameField = field("Name", name, [
@@ -43,7 +47,11 @@ function defineField(ctx: AppContext, reload: () => Promise<void>): void {
   box.appendChild(name);
   const full = () => PREFIX + name.value.trim().replace(/^tnt__/, "");
   name.addEventListener("input", () => (nameField.wrap.querySelector("#field-name-full")!.textContent = full() === PREFIX ? PREFIX + "plan" : full()));
-  const type = h("select", { class: "select", id: "field-type" }, TYPES.map(([v, text]) => h("option", { value: v }, text)));
+  const type = h(
+    "select",
+    { class: "select", id: "field-type" },
+    TYPES.map(([v, text]) => h("option", { value: v }, text)),
+  );
   const typeField = field("Type", type, "A value of another type is refused, naming the field.");
   const values = h("textarea", { id: "field-values", rows: "4", spellcheck: "false", placeholder: "free\npro\nenterprise" });
   const valuesField = field("Allowed values", values, "One a line; at most 200, each at most 255 characters.");
@@ -73,7 +81,11 @@ function defineField(ctx: AppContext, reload: () => Promise<void>): void {
     e.preventDefault();
     errors.clear();
     const body: Record<string, unknown> = { object: object.value, name: full(), type: type.value };
-    if (type.value === "enum") body.values = values.value.split("\n").map((v) => v.trim()).filter(Boolean);
+    if (type.value === "enum")
+      body.values = values.value
+        .split("\n")
+        .map((v) => v.trim())
+        .filter(Boolean);
     ok.setAttribute("disabled", "");
     try {
       await post(ctx.base + "/custom-fields", body);
@@ -107,7 +119,13 @@ function fieldTable(label: string, list: CustomField[]): HTMLElement {
             "td",
             null,
             h("span", { class: "tag" }, (TYPES.find(([t]) => t === f.type) || [f.type, f.type])[1]),
-            f.type === "enum" && f.values.length ? h("div", { class: "enum-values" }, f.values.map((v) => h("span", { class: "tag scope" }, v))) : null,
+            f.type === "enum" && f.values.length
+              ? h(
+                  "div",
+                  { class: "enum-values" },
+                  f.values.map((v) => h("span", { class: "tag scope" }, v)),
+                )
+              : null,
           ),
           h("td", { class: "muted" }, when("", f.created_at)),
         ),

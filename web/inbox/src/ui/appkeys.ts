@@ -12,10 +12,20 @@ import { dots, emptyState, field, FormErrors, loadedCard, row, type LoadedCard, 
 import { confirmDialog, dialog } from "./menu";
 
 /** A form in a dialog: its fields, Cancel and the action; an error goes under the field the server names. */
-function formDialog(title: string, o: { intro?: Child; body: Child; submit: string; errors: FormErrors; send: (close: () => void) => Promise<void>; wide?: boolean }): () => void {
+function formDialog(
+  title: string,
+  o: { intro?: Child; body: Child; submit: string; errors: FormErrors; send: (close: () => void) => Promise<void>; wide?: boolean },
+): () => void {
   const ok = h("button", { type: "submit", class: "btn primary" }, o.submit);
   const cancel = h("button", { type: "button", class: "btn" }, "Cancel");
-  const form = h("form", { class: "form", novalidate: true }, o.intro ? h("p", null, o.intro) : null, o.body, o.errors.general, h("div", { class: "dialog-actions" }, cancel, ok));
+  const form = h(
+    "form",
+    { class: "form", novalidate: true },
+    o.intro ? h("p", null, o.intro) : null,
+    o.body,
+    o.errors.general,
+    h("div", { class: "dialog-actions" }, cancel, ok),
+  );
   const close = dialog(title, form, { wide: o.wide });
   cancel.addEventListener("click", close);
   form.addEventListener("submit", async (e) => {
@@ -70,6 +80,11 @@ function removeButton(
   );
 }
 
+/** What the app's list at path holds, newest first. */
+async function newestFirst<T extends { created_at: string }>(path: string): Promise<T[]> {
+  return ((await get<{ data: T[] }>(path)).data || []).sort((a, b) => b.created_at.localeCompare(a.created_at));
+}
+
 function code(text: string, cls = ""): HTMLElement {
   return h("code", { class: "key" + (cls ? " " + cls : "") }, text);
 }
@@ -98,17 +113,36 @@ function tokenStart(t: AccessToken): string {
 function tokenRow(ctx: AppContext, t: AccessToken, reload: () => Promise<void>): HTMLElement {
   const expired = !!t.expires_at && Date.parse(t.expires_at) <= serverNow();
   const live = !t.revoked_at && !expired;
-  const state = t.revoked_at ? h("span", { class: "tag warn" }, "Revoked") : expired ? h("span", { class: "tag warn" }, "Expired") : h("span", { class: "tag ok" }, "Active");
+  const state = t.revoked_at
+    ? h("span", { class: "tag warn" }, "Revoked")
+    : expired
+      ? h("span", { class: "tag warn" }, "Expired")
+      : h("span", { class: "tag ok" }, "Active");
   return row(
     icons.key,
-    [code(tokenStart(t), "token-start"), state, h("span", { class: "scopes" }, t.scopes.map((s) => h("span", { class: "tag scope" }, s)))],
+    [
+      code(tokenStart(t), "token-start"),
+      state,
+      h(
+        "span",
+        { class: "scopes" },
+        t.scopes.map((s) => h("span", { class: "tag scope" }, s)),
+      ),
+    ],
     dots(
       when("Created", t.created_at),
       t.revoked_at ? when("revoked", t.revoked_at) : t.expires_at ? when(expired ? "expired" : "expires", t.expires_at) : "never expires",
       t.last_used_at ? when("last used", t.last_used_at) : "never used",
     ),
     live
-      ? removeButton(ctx, "Revoke", tokenStart(t), { title: "Revoke this token?", text: "Backends that use it are refused from their next request, on every process. This cannot be undone." }, ctx.base + "/tokens/" + encodeURIComponent(t.id), { said: "Token revoked.", reload: reload })
+      ? removeButton(
+          ctx,
+          "Revoke",
+          tokenStart(t),
+          { title: "Revoke this token?", text: "Backends that use it are refused from their next request, on every process. This cannot be undone." },
+          ctx.base + "/tokens/" + encodeURIComponent(t.id),
+          { said: "Token revoked.", reload: reload },
+        )
       : null,
     live ? "" : "inactive",
   );
@@ -124,7 +158,12 @@ function newToken(ctx: AppContext, reload: () => Promise<void>): void {
       const box = h("input", { type: "checkbox", id: "scope-" + s, value: s, "aria-describedby": "scope-" + s + "-hint" });
       box.checked = s === "sessions";
       boxes.set(s, box);
-      return h("div", { class: "check-row" }, box, h("div", null, h("label", { for: box.id }, label, " ", code(s)), h("p", { class: "hint", id: box.id + "-hint" }, text)));
+      return h(
+        "div",
+        { class: "check-row" },
+        box,
+        h("div", null, h("label", { for: box.id }, label, " ", code(s)), h("p", { class: "hint", id: box.id + "-hint" }, text)),
+      );
     }),
   );
   // org and keys only widen api: asking for either asks for api too.
@@ -135,7 +174,11 @@ function newToken(ctx: AppContext, reload: () => Promise<void>): void {
   const scopesError = h("p", { class: "field-error", id: "token-scopes-error" });
   const scopes = h("fieldset", { class: "field", "aria-describedby": scopesError.id }, h("legend", null, "What it may do"), list, scopesError);
   errors.add("scopes", list, scopesError);
-  const expiry = h("select", { class: "select", id: "token-expiry" }, EXPIRIES.map(([v, text]) => h("option", { value: v }, text)));
+  const expiry = h(
+    "select",
+    { class: "select", id: "token-expiry" },
+    EXPIRIES.map(([v, text]) => h("option", { value: v }, text)),
+  );
   expiry.value = "90d";
   const expiryField = field("Expires", expiry, "A token that never expires is one you must remember to revoke.");
   errors.addField("expires_in", expiryField);
@@ -170,7 +213,13 @@ function newToken(ctx: AppContext, reload: () => Promise<void>): void {
               "div",
               { class: "once-use" },
               h("p", { class: "muted small" }, "Your backend sends it as the authorization header to mint a session token for a logged-in customer:"),
-              h("pre", { class: "snippet" }, 'curl -s ' + location.origin + '/internal/auth-tokens.create \\\n  -H "authorization: $KITH_AAT" -H "content-type: application/json" \\\n  -d \'{"rev_info": {"user_ref": "ada-42"}}\''),
+              h(
+                "pre",
+                { class: "snippet" },
+                "curl -s " +
+                  location.origin +
+                  '/internal/auth-tokens.create \\\n  -H "authorization: $KITH_AAT" -H "content-type: application/json" \\\n  -d \'{"rev_info": {"user_ref": "ada-42"}}\'',
+              ),
             )
           : null,
       );
@@ -195,7 +244,10 @@ export function tokensTab(ctx: AppContext): HTMLElement {
     render: (list) =>
       list.length === 0
         ? emptyState(icons.key, "No access tokens", "Make one for your backend to mint session tokens for logged-in customers.")
-        : rows("tokens", list.map((t) => tokenRow(ctx, t, card.reload))),
+        : rows(
+            "tokens",
+            list.map((t) => tokenRow(ctx, t, card.reload)),
+          ),
   });
   add.addEventListener("click", () => newToken(ctx, card.reload));
   return h("div", { class: "tab-body" }, card.el);
@@ -220,10 +272,14 @@ export function secretsTab(ctx: AppContext): HTMLElement {
     ],
     tools: [importBtn, generate],
     refused: ctx.refused,
-    load: async () => ((await get<{ data: VerificationSecret[] }>(ctx.base + "/verification-secrets")).data || []).sort((a, b) => b.created_at.localeCompare(a.created_at)),
+    load: () => newestFirst<VerificationSecret>(ctx.base + "/verification-secrets"),
     render: (list) =>
       list.length === 0
-        ? emptyState(icons.lock, "No verification secrets", "User hashes cannot be checked until the app has one: generate one, or bring in the one your backend signs with already.")
+        ? emptyState(
+            icons.lock,
+            "No verification secrets",
+            "User hashes cannot be checked until the app has one: generate one, or bring in the one your backend signs with already.",
+          )
         : rows(
             "secrets",
             list.map((s) =>
@@ -231,10 +287,20 @@ export function secretsTab(ctx: AppContext): HTMLElement {
                 icons.lock,
                 code(s.id),
                 dots(when("Added", s.created_at)),
-                removeButton(ctx, "Delete", s.id, { title: "Delete this secret?", text:
+                removeButton(
+                  ctx,
+                  "Delete",
+                  s.id,
+                  {
+                    title: "Delete this secret?",
+                    text:
                       list.length === 1
                         ? "It is the app's only secret: every user hash fails from this moment, and users your backend vouched for that way are treated as unverified claims."
-                        : "User hashes made with it fail from this moment. The app's other secrets go on working." }, ctx.base + "/verification-secrets/" + encodeURIComponent(s.id), { said: "Secret deleted.", reload: card.reload }),
+                        : "User hashes made with it fail from this moment. The app's other secrets go on working.",
+                  },
+                  ctx.base + "/verification-secrets/" + encodeURIComponent(s.id),
+                  { said: "Secret deleted.", reload: card.reload },
+                ),
               ),
             ),
           ),
@@ -244,7 +310,12 @@ export function secretsTab(ctx: AppContext): HTMLElement {
     try {
       const s = await post<VerificationSecret>(ctx.base + "/verification-secrets");
       void card.reload();
-      secretDialog("Your new verification secret", "Verification secret", s.secret || "", "Kith will not show it again. Put it in your backend's secrets, next to the code that makes user hashes.");
+      secretDialog(
+        "Your new verification secret",
+        "Verification secret",
+        s.secret || "",
+        "Kith will not show it again. Put it in your backend's secrets, next to the code that makes user hashes.",
+      );
     } catch (e) {
       if (!ctx.refused(e)) ctx.app.announce("The secret could not be made: " + (e instanceof Error ? e.message : String(e)));
     } finally {
@@ -293,11 +364,22 @@ function addJWTKey(ctx: AppContext, reload: () => Promise<void>): void {
   const errors = new FormErrors();
   const kid = h("input", { id: "jwt-kid", autocomplete: "off", spellcheck: "false", maxlength: "128", placeholder: "main-2026" });
   const kidField = field("Key id (kid)", kid, "The kid your tokens carry in their header: letters, digits, dot, dash and underscore.");
-  const alg = h("select", { class: "select", id: "jwt-alg" }, ALGS.map(([v, text]) => h("option", { value: v }, text)));
+  const alg = h(
+    "select",
+    { class: "select", id: "jwt-alg" },
+    ALGS.map(([v, text]) => h("option", { value: v }, text)),
+  );
   const algField = field("Algorithm", alg, "The only algorithm this key verifies: a token that names another is refused.");
   const pem = h("textarea", { id: "jwt-pem", class: "mono", rows: "6", spellcheck: "false", placeholder: "-----BEGIN PUBLIC KEY-----" });
   const pemField = field("Public key (PEM)", pem, "RSA of 2048 bits or more, P-256 or Ed25519, as -----BEGIN PUBLIC KEY-----.");
-  const url = h("input", { id: "jwt-jwks", type: "url", inputmode: "url", autocomplete: "off", spellcheck: "false", placeholder: "https://auth.example.com/.well-known/jwks.json" });
+  const url = h("input", {
+    id: "jwt-jwks",
+    type: "url",
+    inputmode: "url",
+    autocomplete: "off",
+    spellcheck: "false",
+    placeholder: "https://auth.example.com/.well-known/jwks.json",
+  });
   const urlField = field("Key set URL (JWKS)", url, "An https URL; Kith fetches it, and only it, to find the key a token names.");
   const fromPem = h("input", { type: "radio", name: "jwt-source", id: "jwt-from-pem", value: "pem" });
   const fromUrl = h("input", { type: "radio", name: "jwt-source", id: "jwt-from-jwks", value: "jwks" });
@@ -342,7 +424,13 @@ function addJWTKey(ctx: AppContext, reload: () => Promise<void>): void {
       }
       close();
       void reload();
-      if (k.secret) secretDialog("The key's shared secret", "HS256 secret of " + k.kid, k.secret, "Kith keeps it to check signatures but will not show it again. Sign your JWTs with it, with kid " + k.kid + " in their header.");
+      if (k.secret)
+        secretDialog(
+          "The key's shared secret",
+          "HS256 secret of " + k.kid,
+          k.secret,
+          "Kith keeps it to check signatures but will not show it again. Sign your JWTs with it, with kid " + k.kid + " in their header.",
+        );
       else ctx.app.announce("Key " + k.kid + " added.");
     },
   });
@@ -356,7 +444,7 @@ export function jwtKeysTab(ctx: AppContext): HTMLElement {
     text: "Keys that verify JWTs your backend signs for its customers. Each is pinned to one algorithm and named by its kid; several can be active, so a key rotates without downtime.",
     tools: [add],
     refused: ctx.refused,
-    load: async () => ((await get<{ data: JWTKey[] }>(ctx.base + "/jwt-keys")).data || []).sort((a, b) => b.created_at.localeCompare(a.created_at)),
+    load: () => newestFirst<JWTKey>(ctx.base + "/jwt-keys"),
     render: (list) =>
       list.length === 0
         ? emptyState(icons.key, "No JWT keys", "Add a shared secret (HS256), a public key or the URL of your key set to accept customer-signed JWTs.")
@@ -367,7 +455,14 @@ export function jwtKeysTab(ctx: AppContext): HTMLElement {
                 icons.key,
                 [code(k.kid), h("span", { class: "tag" }, k.alg), h("span", { class: "tag" }, KINDS[k.kind] || k.kind)],
                 dots(when("Added", k.created_at), k.jwks_url ? h("span", { class: "url" }, k.jwks_url) : null),
-                removeButton(ctx, "Delete", "key " + k.kid, { title: "Delete key " + k.kid + "?", text: "JWTs it signed are refused from this moment." }, ctx.base + "/jwt-keys/" + encodeURIComponent(k.id), { said: "Key deleted.", reload: card.reload }),
+                removeButton(
+                  ctx,
+                  "Delete",
+                  "key " + k.kid,
+                  { title: "Delete key " + k.kid + "?", text: "JWTs it signed are refused from this moment." },
+                  ctx.base + "/jwt-keys/" + encodeURIComponent(k.id),
+                  { said: "Key deleted.", reload: card.reload },
+                ),
               ),
             ),
           ),
@@ -409,7 +504,14 @@ export function aliasesTab(ctx: AppContext): HTMLElement {
                 icons.link,
                 code(a.alias),
                 dots(when("Added", a.created_at)),
-                removeButton(ctx, "Remove", a.alias, { title: "Remove this alias?", text: "Embed code that names " + a.alias + " stops finding this app." }, ctx.base + "/aliases/" + encodeURIComponent(a.alias), { said: "Alias removed.", reload: card.reload }),
+                removeButton(
+                  ctx,
+                  "Remove",
+                  a.alias,
+                  { title: "Remove this alias?", text: "Embed code that names " + a.alias + " stops finding this app." },
+                  ctx.base + "/aliases/" + encodeURIComponent(a.alias),
+                  { said: "Alias removed.", reload: card.reload },
+                ),
               ),
             ),
           ),

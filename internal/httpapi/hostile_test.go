@@ -221,6 +221,7 @@ func TestHostile_EveryWidgetWriteHasABudgetPerScope_F8(t *testing.T) {
 			MessageBytes:  budget.Scopes{Session: perHour(2500)},
 			Identity:      budget.Scopes{Session: perHour(2)},
 			Reads:         budget.Scopes{Session: perHour(3)},
+			Typing:        budget.Scopes{Session: perHour(2)},
 		})
 		// One session: 2 conversations, then its messages run out at 4.
 		a := newVisitor(t, e, "10.0.0.1", "")
@@ -261,6 +262,14 @@ func TestHostile_EveryWidgetWriteHasABudgetPerScope_F8(t *testing.T) {
 				t.Fatalf("read marker %d: %d %s", i+1, r.Status, r.Body)
 			} else if i == 3 {
 				wantSpent(t, r, "read markers of this widget session")
+			}
+		}
+		for i := range 3 {
+			r := a.post(t, "/widget/v1/conversations/"+conv+"/typing", nil)
+			if i < 2 && r.Status != http.StatusNoContent {
+				t.Fatalf("typing indicator %d: %d %s", i+1, r.Status, r.Body)
+			} else if i == 2 {
+				wantSpent(t, r, "typing indicators of this widget session")
 			}
 		}
 		// Another visitor is served all along; the app's budget (12) is the

@@ -1541,6 +1541,8 @@ func oaWidgetCalls(t *testing.T, c *docClient, st kith.Store, app *kith.App, ses
 	}
 	c.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/read", id: missingConv, token: session(unverified), want: 403,
 		code: kith.CodeVerificationRequired})
+	c.do(docCall{method: "POST", path: "/widget/v1/conversations/{id}/typing", id: missingConv, token: session(unverified), want: 403,
+		code: kith.CodeVerificationRequired})
 	foreign := c.dial("app_id="+app.ID, "")
 	foreign.send(map[string]any{"type": "auth", "session": str(unverified, "session"), "after": 0})
 	if code := foreign.closed(); code != closeAuthFailed {

@@ -50,6 +50,12 @@ window.kithHeard = [];
 <script>Kith.init({{.Config}});</script></body></html>`))
 }
 
+// recordedPage serves /recorded: the widget on a page that records what
+// its requests and socket hear (kithHeard).
+func (s *site) recordedPage() {
+	s.page("/recorded", vendorPage{tmpl: "recorded", config: func(*http.Request) map[string]any { return map[string]any{"app_id": s.appID} }})
+}
+
 // dbFile is the site's database, for the CLI beside the running server.
 func (s *site) dbFile() string { return filepath.Join(s.kith.cmd.Dir, "k.db") }
 
@@ -339,7 +345,7 @@ func TestInbox_RevokingASessionFromThePanelEndsTheWidgetsSession_S7(t *testing.T
 func TestInbox_APrivateNoteNeverReachesTheWidgetsPageOrItsNetwork_I1(t *testing.T) {
 	s := newSite(t)
 	s.inboxAgent("", "ada@acme.com", "Ada", "admin")
-	s.page("/recorded", vendorPage{tmpl: "recorded", config: func(*http.Request) map[string]any { return map[string]any{"app_id": s.appID} }})
+	s.recordedPage()
 	inbox, visitor := browsertest.New(t), browsertest.New(t)
 	inboxLogin(t, inbox, s.kith.URL, "ada@acme.com")
 
@@ -837,7 +843,7 @@ func TestInbox_TheListNarrowsToAnAccountOrAWorkspace_I1(t *testing.T) {
 func TestInbox_TypingShowsBothWaysButNeverForANote_I1(t *testing.T) {
 	s := newSite(t)
 	s.inboxAgent("", "ada@acme.com", "Ada Lovelace", "admin")
-	s.page("/recorded", vendorPage{tmpl: "recorded", config: func(*http.Request) map[string]any { return map[string]any{"app_id": s.appID} }})
+	s.recordedPage()
 	inbox, visitor := browsertest.New(t), browsertest.New(t)
 	inboxLogin(t, inbox, s.kith.URL, "ada@acme.com")
 	s.visit(visitor, "/recorded")

@@ -460,11 +460,7 @@ func TestInbox_ASnoozeEndsByItself_I1(t *testing.T) {
 		if _, err := e.chat.Change(ctx, sam, conv, chat.Change{Status: &snoozed, SnoozedUntil: clock.Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
-		inbox, _, err := e.chat.ListenInbox(ctx, e.app.OrgID, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer inbox.Close()
+		inbox := e.listenInbox()
 		if n, err := e.chat.WakeSnoozed(ctx); err != nil || n != 0 {
 			t.Fatalf("before its time: %d woken, %v", n, err)
 		}
@@ -476,10 +472,7 @@ func TestInbox_ASnoozeEndsByItself_I1(t *testing.T) {
 			t.Fatalf("after the snooze: %+v", got)
 		}
 		for {
-			ev, err := inbox.Next(ctxTimeout(t, 5*time.Second))
-			if err != nil {
-				t.Fatal(err)
-			}
+			ev := nextInbox(t, inbox)
 			var p struct{ By, Status string }
 			if ev.Kind == kith.LiveConversationChanged && json.Unmarshal(ev.Payload, &p) == nil && p.By == "snooze" && p.Status == "open" {
 				break

@@ -37,6 +37,30 @@ func next(t testing.TB, l *chat.Listener) *kith.LiveEvent {
 	return ev
 }
 
+// listenInbox starts listening for the organization's events from now on,
+// as an inbox does, and closes the listener when the test ends.
+func (e *env) listenInbox() *chat.InboxListener {
+	e.t.Helper()
+	l, _, err := e.chat.ListenInbox(ctx, e.app.OrgID, 0)
+	if err != nil {
+		e.t.Fatalf("listen as an inbox: %v", err)
+	}
+	e.t.Cleanup(l.Close)
+	return l
+}
+
+// nextInbox is an inbox listener's next event, which the test expects.
+func nextInbox(t *testing.T, l *chat.InboxListener) *kith.LiveEvent {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, listenWait)
+	defer cancel()
+	ev, err := l.Next(ctx)
+	if err != nil {
+		t.Fatalf("the inbox's next live event: %v", err)
+	}
+	return ev
+}
+
 // until collects the listener's events up to and including the first
 // about the conversation conv, and returns the conversations they are
 // about.

@@ -1,7 +1,6 @@
 package chat_test
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 
@@ -23,18 +22,6 @@ func heardTyping(t *testing.T, l *chat.Listener) *kith.LiveEvent {
 	return nil
 }
 
-// nextInbox is an inbox listener's next event, which the test expects.
-func nextInbox(t *testing.T, l *chat.InboxListener) *kith.LiveEvent {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, listenWait)
-	defer cancel()
-	ev, err := l.Next(ctx)
-	if err != nil {
-		t.Fatalf("the inbox's next live event: %v", err)
-	}
-	return ev
-}
-
 // TestTyping_ReachesOnlyWhoMayHearIt_I1_V5: an agent's typing reaches the
 // widgets that may see the conversation, with the agent's name, and the
 // inboxes; a visitor's reaches the inboxes only; a conversation the
@@ -50,11 +37,7 @@ func TestTyping_ReachesOnlyWhoMayHearIt_I1_V5(t *testing.T) {
 			t.Fatal(err)
 		}
 		adaHears, bobHears := e.listen(ada, 0), e.listen(bob, 0)
-		inbox, _, err := e.chat.ListenInbox(ctx, e.app.OrgID, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(inbox.Close)
+		inbox := e.listenInbox()
 
 		// The agent types in Ada's conversation, then in Bob's: each
 		// visitor hears only their own.
